@@ -1,0 +1,201 @@
+// Decoding videos for vPDQ with Debian's ffmpeg, reproducing the RGB frames
+// of Meta's `vpdq-hash-video` byte for byte (measured in
+// shared/reference/vpdq/README.md): BT.601 matrix, colour range from the
+// pixel format (yuvj* = full range), area scaling, no auto-rotation, one
+// output frame per decoded frame. Only the sampled frames (n % frameMod == 0)
+// cross the pipe.
+//
+// ffmpeg runs on untrusted input, so: the container must be on an allow-list
+// (ffprobe's verdict, not the file name), duration and frame size are capped,
+// and the process is killed when it runs out of time.
+
+import { spawn } from 'node:child_process';
+import { type VpdqFrame, vpdqFrameMod, vpdqHashFrame } from '@disrupt/hashing';
+import { type MediaFailure, type MediaResult, mediaFailure } from './media-error.ts';
+
+export interface VideoLimits {
+  readonly maxBytes: number;
+  readonly maxDurationSeconds: number;
+  /** Width × height of one frame. */
+  readonly maxFramePixels: number;
+  readonly timeoutSeconds: number;
+}
+
+export const DEFAULT_VIDEO_LIMITS: VideoLimits = {
+  maxBytes: 4 * 1024 * 1024 * 1024,
+  maxDurationSeconds: 4 * 3600,
+  maxFramePixels: 8192 * 4320,
+  timeoutSeconds: 15 * 60,
+};
+
+export interface VideoInfo {
+  readonly width: number;
+  readonly height: number;
+  readonly pixelFormat: string;
+  /** Frames per second: avg_frame_rate, else r_frame_rate (as the reference). */
+  readonly fps: number;
+  readonly durationSeconds: number | null;
+  readonly container: string;
+}
+
+export interface VpdqOptions {
+  readonly secondsPerHash?: number;
+  readonly limits?: VideoLimits;
+}
+
+export interface VideoHash {
+  readonly info: VideoInfo;
+  readonly frames: readonly VpdqFrame[];
+}
+
+// ffprobe's format names for containers that carry video. Still-image
+// "containers" (image2, *_pipe, gif, apng) are not on the list.
+const VIDEO_CONTAINERS = new Set(['mov', 'mp4', 'm4a', '3gp', '3g2', 'mj2', 'matroska', 'webm', 'avi', 'flv', 'mpegts', 'mpeg', 'ogg', 'asf', 'm4v']);
+
+interface ProbeOutput {
+  streams?: { codec_type?: string; width?: number; height?: number; pix_fmt?: string; avg_frame_rate?: string; r_frame_rate?: string }[];
+  format?: { format_name?: string; duration?: string };
+}
+
+interface RunResult {
+  readonly code: number | null;
+  readonly killed: boolean;
+  readonly stdout: string;
+}
+
+function run(command: string, args: readonly string[], timeoutMs: number): Promise<RunResult | 'missing'> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      if (stdout.length < 1_000_000) stdout += chunk;
+    });
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      if (error.code === 'ENOENT') resolve('missing');
+      else reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, killed, stdout });
+    });
+  });
+}
+
+function parseRate(rate: string | undefined): number {
+  if (rate === undefined) return 0;
+  const [num, den] = rate.split('/').map(Number);
+  if (num === undefined || !Number.isFinite(num)) return 0;
+  if (den === undefined) return num;
+  return den > 0 && Number.isFinite(den) ? num / den : 0;
+}
+
+export async function probeVideo(path: string, limits: VideoLimits = DEFAULT_VIDEO_LIMITS): Promise<MediaResult<VideoInfo>> {
+  const result = await run(
+    'ffprobe',
+    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_type,width,height,pix_fmt,avg_frame_rate,r_frame_rate:format=format_name,duration', '-of', 'json', path],
+    Math.min(60, limits.timeoutSeconds) * 1000,
+  );
+  if (result === 'missing') return mediaFailure('decoder_unavailable', 'videos need ffmpeg (Debian package ffmpeg)');
+  if (result.killed) return mediaFailure('timeout');
+  if (result.code !== 0) return mediaFailure('unsupported_format');
+  let probe: ProbeOutput;
+  try {
+    probe = JSON.parse(result.stdout) as ProbeOutput;
+  } catch {
+    return mediaFailure('corrupt_file');
+  }
+  const container = probe.format?.format_name ?? '';
+  if (!container.split(',').some((name) => VIDEO_CONTAINERS.has(name))) return mediaFailure('unsupported_format');
+  const stream = probe.streams?.find((s) => s.codec_type === 'video');
+  if (!stream) return mediaFailure('no_video_stream');
+  const width = stream.width ?? 0;
+  const height = stream.height ?? 0;
+  if (width <= 0 || height <= 0) return mediaFailure('corrupt_file');
+  if (width * height > limits.maxFramePixels) return mediaFailure('too_many_pixels');
+  const fps = parseRate(stream.avg_frame_rate) || parseRate(stream.r_frame_rate);
+  if (!(fps > 0)) return mediaFailure('corrupt_file');
+  const duration = Number(probe.format?.duration);
+  const durationSeconds = Number.isFinite(duration) && duration > 0 ? duration : null;
+  if (durationSeconds !== null && durationSeconds > limits.maxDurationSeconds) return mediaFailure('too_long');
+  return { ok: true, value: { width, height, pixelFormat: stream.pix_fmt ?? '', fps, durationSeconds, container } };
+}
+
+/** The ffmpeg arguments that give the reference tool's RGB24 frames, sampled every `frameMod` frames. */
+export function ffmpegFrameArgs(path: string, info: VideoInfo, frameMod: number): string[] {
+  const range = info.pixelFormat.startsWith('yuvj') ? 'pc' : 'tv';
+  const select = frameMod > 1 ? `select='not(mod(n\\,${frameMod}))',` : '';
+  return [
+    '-nostdin', '-v', 'error', '-noautorotate', '-i', path,
+    '-map', '0:v:0', '-an', '-sn', '-dn', '-fps_mode', 'passthrough',
+    '-vf', `${select}scale=flags=area:in_color_matrix=bt601:in_range=${range}`,
+    '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
+  ];
+}
+
+/** vPDQ of a video file: one frame hash per `secondsPerHash` (default 1). */
+export async function hashVideo(path: string, options: VpdqOptions = {}): Promise<MediaResult<VideoHash>> {
+  const limits = options.limits ?? DEFAULT_VIDEO_LIMITS;
+  const probed = await probeVideo(path, limits);
+  if (!probed.ok) return probed;
+  const info = probed.value;
+  const frameMod = vpdqFrameMod(info.fps, options.secondsPerHash);
+  const maxFrame = Math.ceil(limits.maxDurationSeconds * info.fps);
+  const frameBytes = info.width * info.height * 3;
+
+  const child = spawn('ffmpeg', ffmpegFrameArgs(path, info, frameMod), { stdio: ['ignore', 'pipe', 'ignore'] });
+  // Set by whichever stops ffmpeg first: the timer or the duration cap.
+  const stopped: { failure: MediaFailure | null } = { failure: null };
+  const stop = (failure: MediaFailure) => {
+    stopped.failure ??= failure;
+    child.kill('SIGKILL');
+  };
+  const timer = setTimeout(() => {
+    stop(mediaFailure('timeout'));
+  }, limits.timeoutSeconds * 1000);
+  const exited = new Promise<number | null>((resolve) => {
+    child.on('error', () => {
+      resolve(-1);
+    });
+    child.on('close', (code) => {
+      resolve(code);
+    });
+  });
+
+  const frames: VpdqFrame[] = [];
+  const frame = new Uint8Array(frameBytes);
+  let filled = 0;
+  try {
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      let offset = 0;
+      while (offset < chunk.length && stopped.failure === null) {
+        const take = Math.min(frameBytes - filled, chunk.length - offset);
+        frame.set(chunk.subarray(offset, offset + take), filled);
+        filled += take;
+        offset += take;
+        if (filled === frameBytes) {
+          filled = 0;
+          const frameNumber = frames.length * frameMod;
+          if (frameNumber > maxFrame) {
+            stop(mediaFailure('too_long'));
+            break;
+          }
+          frames.push(vpdqHashFrame({ width: info.width, height: info.height, channels: 3, data: frame }, frameNumber, info.fps));
+        }
+      }
+      if (stopped.failure !== null) break;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  const code = await exited;
+  if (stopped.failure !== null) return stopped.failure;
+  if (code !== 0 || frames.length === 0) return mediaFailure('corrupt_file');
+  return { ok: true, value: { info, frames } };
+}
