@@ -17,3 +17,10 @@ export function readTsv(path: string): Record<string, string>[] {
   const names = header!.split('\t');
   return lines.map((line) => Object.fromEntries(line.split('\t').map((v, i) => [names[i]!, v])));
 }
+
+/** The row of `file` in a vector list keyed by its `file` column. */
+export function vectorRow(tsv: string, file: string): Record<string, string> {
+  const row = readTsv(join(PDQ_DIR, tsv)).find((r) => r.file === file);
+  if (!row) throw new Error(`${file} not in ${tsv}`);
+  return row;
+}

@@ -96,11 +96,11 @@ function parseRate(rate: string | undefined): number {
   return den > 0 && Number.isFinite(den) ? num / den : 0;
 }
 
-export async function probeVideo(path: string, limits: VideoLimits = DEFAULT_VIDEO_LIMITS): Promise<MediaResult<VideoInfo>> {
+export async function probeVideo(path: string, limits: VideoLimits = DEFAULT_VIDEO_LIMITS, timeoutMs = limits.timeoutSeconds * 1000): Promise<MediaResult<VideoInfo>> {
   const result = await run(
     'ffprobe',
     ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_type,width,height,pix_fmt,avg_frame_rate,r_frame_rate:format=format_name,duration', '-of', 'json', path],
-    Math.min(60, limits.timeoutSeconds) * 1000,
+    timeoutMs,
   );
   if (result === 'missing') return mediaFailure('decoder_unavailable', 'videos need ffmpeg (Debian package ffmpeg)');
   if (result.killed) return mediaFailure('timeout');
@@ -142,6 +142,8 @@ export function ffmpegFrameArgs(path: string, info: VideoInfo, frameMod: number)
 /** vPDQ of a video file: one frame hash per `secondsPerHash` (default 1). */
 export async function hashVideo(path: string, options: VpdqOptions = {}): Promise<MediaResult<VideoHash>> {
   const limits = options.limits ?? DEFAULT_VIDEO_LIMITS;
+  // One time limit for the whole file, probe and decoding together.
+  const deadline = Date.now() + limits.timeoutSeconds * 1000;
   const probed = await probeVideo(path, limits);
   if (!probed.ok) return probed;
   const info = probed.value;
@@ -149,7 +151,15 @@ export async function hashVideo(path: string, options: VpdqOptions = {}): Promis
   const maxFrame = Math.ceil(limits.maxDurationSeconds * info.fps);
   const frameBytes = info.width * info.height * 3;
 
-  const child = spawn('ffmpeg', ffmpegFrameArgs(path, info, frameMod), { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn('ffmpeg', ffmpegFrameArgs(path, info, frameMod), { stdio: ['ignore', 'pipe', 'pipe'] });
+  // At `-v error`, ffmpeg is silent on a sound file. Anything it says (a
+  // partial file, broken NAL units) means the frames are not the whole
+  // video: refuse it rather than store hashes of half a clip, as a truncated
+  // JPEG is refused. What it said is never shown: it may quote the path.
+  const decoder = { complained: false };
+  child.stderr.on('data', () => {
+    decoder.complained = true;
+  });
   // Set by whichever stops ffmpeg first: the timer or the duration cap.
   const stopped: { failure: MediaFailure | null } = { failure: null };
   const stop = (failure: MediaFailure) => {
@@ -158,7 +168,7 @@ export async function hashVideo(path: string, options: VpdqOptions = {}): Promis
   };
   const timer = setTimeout(() => {
     stop(mediaFailure('timeout'));
-  }, limits.timeoutSeconds * 1000);
+  }, Math.max(0, deadline - Date.now()));
   const exited = new Promise<number | null>((resolve) => {
     child.on('error', () => {
       resolve(-1);
@@ -196,6 +206,6 @@ export async function hashVideo(path: string, options: VpdqOptions = {}): Promis
   }
   const code = await exited;
   if (stopped.failure !== null) return stopped.failure;
-  if (code !== 0 || frames.length === 0) return mediaFailure('corrupt_file');
+  if (code !== 0 || decoder.complained || frames.length === 0) return mediaFailure('corrupt_file');
   return { ok: true, value: { info, frames } };
 }
