@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'data/**', 'dist/**', 'test-output/**', '**/*.js'] },
+  { ignores: ['**/node_modules/**', 'data/**', 'dist/**', 'test-output/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -200,45 +200,104 @@ function jaroszWindowSize(dimension: number): number {
 
 // The reference's 1-D box filter runs in four phases over a vector: grow the
 // window without writing, write while it grows, slide it, write while it
-// shrinks. Its sums are running float sums, so the same order is kept here.
+// shrinks. Its sums are running float sums, so each vector keeps exactly that
+// sequence of operations. A running sum is a chain of dependent additions:
+// one vector at a time leaves the processor waiting on each step, so several
+// vectors advance together and their chains overlap.
 
+/** Along rows, four rows at a time, their sums in locals. */
 function boxAlongRows(input: Float32Array, output: Float32Array, rows: number, cols: number, window: number): void {
   const half = (window + 2) >> 1;
   const phase1 = half - 1;
   const phase2 = window - half + 1;
   const phase3 = cols - window;
   const phase4 = half - 1;
-  for (let row = 0; row < rows; row++) {
-    const base = row * cols;
-    let left = base;
-    let right = base;
-    let out = base;
-    let sum = 0;
+  let row = 0;
+  for (; row + 4 <= rows; row += 4) {
+    const r0 = row * cols;
+    const r1 = r0 + cols;
+    const r2 = r1 + cols;
+    const r3 = r2 + cols;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let right = 0;
+    let left = 0;
+    let out = 0;
     let size = 0;
-    for (let i = 0; i < phase1; i++) {
-      sum = f32(sum + input[right++]!);
+    for (let i = 0; i < phase1; i++, right++) {
+      s0 = f32(s0 + input[r0 + right]!);
+      s1 = f32(s1 + input[r1 + right]!);
+      s2 = f32(s2 + input[r2 + right]!);
+      s3 = f32(s3 + input[r3 + right]!);
       size++;
     }
-    for (let i = 0; i < phase2; i++) {
-      sum = f32(sum + input[right++]!);
+    for (let i = 0; i < phase2; i++, right++, out++) {
       size++;
-      output[out++] = sum / size;
+      s0 = f32(s0 + input[r0 + right]!);
+      s1 = f32(s1 + input[r1 + right]!);
+      s2 = f32(s2 + input[r2 + right]!);
+      s3 = f32(s3 + input[r3 + right]!);
+      output[r0 + out] = s0 / size;
+      output[r1 + out] = s1 / size;
+      output[r2 + out] = s2 / size;
+      output[r3 + out] = s3 / size;
     }
-    for (let i = 0; i < phase3; i++) {
-      sum = f32(f32(sum + input[right++]!) - input[left++]!);
-      output[out++] = sum / size;
+    for (let i = 0; i < phase3; i++, right++, left++, out++) {
+      s0 = f32(f32(s0 + input[r0 + right]!) - input[r0 + left]!);
+      s1 = f32(f32(s1 + input[r1 + right]!) - input[r1 + left]!);
+      s2 = f32(f32(s2 + input[r2 + right]!) - input[r2 + left]!);
+      s3 = f32(f32(s3 + input[r3 + right]!) - input[r3 + left]!);
+      output[r0 + out] = s0 / size;
+      output[r1 + out] = s1 / size;
+      output[r2 + out] = s2 / size;
+      output[r3 + out] = s3 / size;
     }
-    for (let i = 0; i < phase4; i++) {
-      sum = f32(sum - input[left++]!);
+    for (let i = 0; i < phase4; i++, left++, out++) {
       size--;
-      output[out++] = sum / size;
+      s0 = f32(s0 - input[r0 + left]!);
+      s1 = f32(s1 - input[r1 + left]!);
+      s2 = f32(s2 - input[r2 + left]!);
+      s3 = f32(s3 - input[r3 + left]!);
+      output[r0 + out] = s0 / size;
+      output[r1 + out] = s1 / size;
+      output[r2 + out] = s2 / size;
+      output[r3 + out] = s3 / size;
     }
+  }
+  for (; row < rows; row++) boxOneRow(input, output, row * cols, cols, window);
+}
+
+function boxOneRow(input: Float32Array, output: Float32Array, base: number, length: number, window: number): void {
+  const half = (window + 2) >> 1;
+  let left = base;
+  let right = base;
+  let out = base;
+  let sum = 0;
+  let size = 0;
+  for (let i = 0; i < half - 1; i++) {
+    sum = f32(sum + input[right++]!);
+    size++;
+  }
+  for (let i = 0; i < window - half + 1; i++) {
+    sum = f32(sum + input[right++]!);
+    size++;
+    output[out++] = sum / size;
+  }
+  for (let i = 0; i < length - window; i++) {
+    sum = f32(f32(sum + input[right++]!) - input[left++]!);
+    output[out++] = sum / size;
+  }
+  for (let i = 0; i < half - 1; i++) {
+    sum = f32(sum - input[left++]!);
+    size--;
+    output[out++] = sum / size;
   }
 }
 
-// Along columns, the same four phases run for every column at once, sweeping
-// rows: each column sees exactly the reference's sequence of operations, and
-// memory is read row by row instead of with a stride of a whole row.
+// Along columns, every column advances together, sweeping rows: memory is
+// read row by row instead of with a stride of a whole row.
 let columnSums = new Float32Array(0);
 
 function boxAlongColumns(input: Float32Array, output: Float32Array, rows: number, cols: number, window: number): void {

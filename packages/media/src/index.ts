@@ -5,3 +5,4 @@ export { type ImageFormat, type Sniffed, SNIFF_BYTES, sniff } from './sniff.ts';
 export { type ImageLimits, type DecodedImage, DEFAULT_IMAGE_LIMITS, decodeImage } from './image.ts';
 export { type VideoLimits, type VideoInfo, type VideoHash, type VpdqOptions, DEFAULT_VIDEO_LIMITS, probeVideo, ffmpegFrameArgs, hashVideo } from './video.ts';
 export { type PhotoHash, type VideoFileHash, type FileHash, type HashFileOptions, hashFile, hashImageBytes } from './hash-file.ts';
+export { type HashPool, type HashPoolOptions, HashPoolError, createHashPool } from './hash-pool.ts';

@@ -2,7 +2,8 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import type { PdqPipeline } from '@disrupt/hashing';
-import { type FileHash, type HashFileOptions, type MediaResult, hashFile } from '@disrupt/media';
+import { availableParallelism } from 'node:os';
+import { type FileHash, type HashFileOptions, type HashPool, type MediaResult, createHashPool } from '@disrupt/media';
 import { type CliIo, type Command, UsageError } from '../io.ts';
 
 const USAGE = `Usage: disrupt hash [--json] [--pipeline reference|full] [--dihedral] [--seconds-per-hash S] FILE...
@@ -19,9 +20,9 @@ Prints the fingerprints of each photo (PDQ hash, quality, MD5, SHA-256) and vide
 
 Exit code 1 if any file could not be hashed (the others still are).`;
 
-// Two files in flight: one decodes in sharp's or ffmpeg's threads while the
-// other is hashed on this thread.
-const IN_FLIGHT = 2;
+// A pool of worker threads, one per core, each with two files in flight (one
+// decoding in libvips' or ffmpeg's threads while the other is hashed).
+const JOBS_PER_WORKER = 2;
 
 type Outcome = MediaResult<FileHash> | { ok: false; reason: 'unreadable'; message: string };
 
@@ -45,20 +46,29 @@ export const hashCommand: Command = {
     if (pipeline !== 'reference' && pipeline !== 'full') throw new UsageError('--pipeline must be reference or full');
     const options: HashFileOptions = { pipeline: pipeline satisfies PdqPipeline, dihedral: values.dihedral, ...secondsOption(values['seconds-per-hash']) };
 
-    const outcomes = new Array<Promise<Outcome>>(positionals.length);
-    let failed = false;
-    let next = 0;
-    const start = (i: number) => {
-      outcomes[i] = hashOne(resolve(io.cwd, positionals[i]!), options);
-    };
-    for (; next < Math.min(IN_FLIGHT, positionals.length); next++) start(next);
-    for (let i = 0; i < positionals.length; i++) {
-      const outcome = await outcomes[i]!;
-      if (next < positionals.length) start(next++);
-      if (!outcome.ok) failed = true;
-      io.stdout(`${values.json ? jsonLine(positionals[i]!, outcome) : textLine(positionals[i]!, outcome)}\n`);
+    const workers = Math.min(availableParallelism(), positionals.length);
+    const pool = createHashPool({ size: workers, jobsPerWorker: JOBS_PER_WORKER });
+    try {
+      // Results print in the order of the command line; at most a window of
+      // files is submitted ahead of the one being printed.
+      const window = workers * JOBS_PER_WORKER;
+      const outcomes = new Array<Promise<Outcome>>(positionals.length);
+      const start = (i: number) => {
+        outcomes[i] = hashOne(pool, resolve(io.cwd, positionals[i]!), options);
+      };
+      let next = 0;
+      for (; next < Math.min(window, positionals.length); next++) start(next);
+      let failed = false;
+      for (let i = 0; i < positionals.length; i++) {
+        const outcome = await outcomes[i]!;
+        if (next < positionals.length) start(next++);
+        if (!outcome.ok) failed = true;
+        io.stdout(`${values.json ? jsonLine(positionals[i]!, outcome) : textLine(positionals[i]!, outcome)}\n`);
+      }
+      return failed ? 1 : 0;
+    } finally {
+      await pool.close();
     }
-    return failed ? 1 : 0;
   },
 };
 
@@ -69,9 +79,9 @@ function secondsOption(text: string | undefined): { secondsPerHash?: number } {
   return { secondsPerHash: seconds };
 }
 
-async function hashOne(path: string, options: HashFileOptions): Promise<Outcome> {
+async function hashOne(pool: HashPool, path: string, options: HashFileOptions): Promise<Outcome> {
   try {
-    return await hashFile(path, options);
+    return await pool.hashFile(path, options);
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     if (code === 'ENOENT') return { ok: false, reason: 'unreadable', message: 'no such file' };
