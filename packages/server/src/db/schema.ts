@@ -1,0 +1,153 @@
+// The system of record. Same schema on PGlite (embedded) and PostgreSQL 15+.
+//
+// Privacy shapes the columns: a victim's contact and description are stored
+// only encrypted under the case's data key (wrapped by the master key), the
+// case secret only as an argon2id hash, and nothing about the victim's
+// device or network (no IP, no user agent) exists anywhere in it.
+import { bigint, boolean, customType, index, integer, pgSequence, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+});
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+export const cases = pgTable('cases', {
+  id: uuid('id').primaryKey(),
+  /** Read aloud on the phone to a hotline: DSR-XXXX-XXXX, unambiguous letters only. */
+  number: text('number').notNull().unique(),
+  /** argon2id of the secret; the secret itself is shown once and never stored. */
+  secretHash: text('secret_hash').notNull(),
+  situation: text('situation', { enum: ['online', 'at_risk'] }).notNull(),
+  ageGroup: text('age_group', { enum: ['minor', 'adult', 'unsure'] }).notNull(),
+  aiGenerated: text('ai_generated', { enum: ['yes', 'no', 'unsure'] }).notNull(),
+  language: text('language', { enum: ['fr', 'en'] }).notNull(),
+  /** The case's data key, wrapped by the master key; erased on withdrawal (crypto-shredding). */
+  wrappedKey: bytea('wrapped_key'),
+  descriptionEnc: bytea('description_enc'),
+  contactEnc: bytea('contact_enc'),
+  status: text('status', { enum: ['open', 'withdrawn'] }).notNull().default('open'),
+  /** Failed secret attempts in a row, and when the case may be tried again. */
+  failedAttempts: integer('failed_attempts').notNull().default(0),
+  lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+  createdAt: createdAt(),
+  withdrawnAt: timestamp('withdrawn_at', { withTimezone: true, mode: 'date' }),
+});
+
+export const victimSessions = pgTable(
+  'victim_sessions',
+  {
+    /** SHA-256 of the bearer token; the token itself is only in the victim's browser. */
+    tokenDigest: text('token_digest').primaryKey(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('victim_sessions_case_idx').on(t.caseId)],
+);
+
+/** A URL where the content is online, or a file fingerprinted on the victim's device. */
+export const ITEM_KINDS = ['url', 'photo', 'video'] as const;
+export const ITEM_STATUSES = ['received', 'in_review', 'hashed', 'shared', 'notified', 'removed', 'not_actionable', 'withdrawn'] as const;
+
+export const caseItems = pgTable(
+  'case_items',
+  {
+    id: uuid('id').primaryKey(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    /** Order of arrival within the case (1, 2, …): stable paging for hundreds of items. */
+    position: integer('position').notNull(),
+    kind: text('kind', { enum: ITEM_KINDS }).notNull(),
+    /** Normalised URL (url items); erased on withdrawal. */
+    url: text('url'),
+    /** The URL's host, kept after withdrawal for statistics. */
+    host: text('host'),
+    /** Dedupe key within the case: SHA-256 of the normalised URL or of the file's main hash. */
+    dedupeDigest: text('dedupe_digest').notNull(),
+    status: text('status', { enum: ITEM_STATUSES }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('case_items_position_idx').on(t.caseId, t.position),
+    uniqueIndex('case_items_dedupe_idx').on(t.caseId, t.kind, t.dedupeDigest),
+  ],
+);
+
+export const itemEvents = pgTable(
+  'item_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    itemId: uuid('item_id')
+      .notNull()
+      .references(() => caseItems.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ITEM_STATUSES }).notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('item_events_item_idx').on(t.itemId)],
+);
+
+/**
+ * The change sequence of the bank. Every change to an entry takes the next
+ * number, under a transaction-scoped advisory lock, so that numbers are
+ * committed in order: a partner syncing "after N" can never miss a change
+ * that commits late with a smaller number.
+ */
+export const bankSeq = pgSequence('bank_seq', { startWith: 1 });
+
+export const BANK_STATUSES = ['active', 'withdrawn', 'deleted', 'quarantined'] as const;
+export const SIGNAL_TYPES = ['pdq', 'md5', 'vpdq'] as const;
+
+export const bankEntries = pgTable(
+  'bank_entries',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    signalType: text('signal_type', { enum: SIGNAL_TYPES }).notNull(),
+    /** Canonical text of the signal (vPDQ: one frame a line). */
+    value: text('value').notNull(),
+    /** SHA-256 of the value: the unique key (a vPDQ value is too long for a b-tree). */
+    valueDigest: text('value_digest').notNull(),
+    quality: integer('quality'),
+    verified: boolean('verified').notNull().default(false),
+    status: text('status', { enum: BANK_STATUSES }).notNull(),
+    /** The sequence number of the entry's latest change. */
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('bank_entries_value_idx').on(t.signalType, t.valueDigest), uniqueIndex('bank_entries_seq_idx').on(t.seq)],
+);
+
+/**
+ * The bank entries an item put in the bank (a photo: PDQ, perhaps MD5; a
+ * video: vPDQ and MD5). Withdrawal tombstones an entry only when no item of
+ * another open case still links to it.
+ */
+export const itemBankEntries = pgTable(
+  'item_bank_entries',
+  {
+    itemId: uuid('item_id')
+      .notNull()
+      .references(() => caseItems.id, { onDelete: 'cascade' }),
+    entryId: bigint('entry_id', { mode: 'number' })
+      .notNull()
+      .references(() => bankEntries.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.itemId, t.entryId] }), index('item_bank_entries_entry_idx').on(t.entryId)],
+);
+
+/**
+ * Idempotency of POST requests: same key and same body → the same answer.
+ * The stored answer is encrypted under a key derived from the idempotency key
+ * and the master key (it may hold a case secret) and expires after a day.
+ */
+export const idempotencyRecords = pgTable('idempotency_records', {
+  keyDigest: text('key_digest').primaryKey(),
+  requestDigest: text('request_digest').notNull(),
+  statusCode: integer('status_code').notNull(),
+  responseEnc: bytea('response_enc').notNull(),
+  createdAt: createdAt(),
+});
