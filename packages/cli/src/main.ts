@@ -1,7 +1,8 @@
 import { hashCommand } from './commands/hash.ts';
+import { matchCommand } from './commands/match.ts';
 import { type CliIo, type Command, UsageError } from './io.ts';
 
-const COMMANDS: readonly Command[] = [hashCommand];
+const COMMANDS: readonly Command[] = [hashCommand, matchCommand];
 
 function assertUniqueNames(commands: readonly Command[]): void {
   const seen = new Set<string>();
