@@ -51,9 +51,9 @@ export interface ItemView {
   readonly host: string | null;
   readonly status: ItemStatus;
   readonly createdAt: string;
-  readonly history: readonly { readonly status: ItemStatus; readonly at: string }[];
+  readonly history: { readonly status: ItemStatus; readonly at: string }[];
   /** What the bank holds for this item: shown to the victim, whose files these are. */
-  readonly signals: readonly { readonly signalType: string; readonly value: string; readonly verified: boolean; readonly status: string }[];
+  readonly signals: { readonly signalType: string; readonly value: string; readonly verified: boolean; readonly status: string }[];
 }
 
 export interface CaseView {
@@ -68,7 +68,7 @@ export interface CaseView {
   readonly createdAt: string;
   readonly withdrawnAt: string | null;
   readonly itemCount: number;
-  readonly items: readonly ItemView[];
+  readonly items: ItemView[];
   /** Position to pass as `after` for the next page, or null on the last page. */
   readonly nextAfter: number | null;
 }

@@ -1,0 +1,217 @@
+// /api/victim/*: the victim's side of the API, used by the portal.
+//
+// A victim authenticates with the case number and secret once, then carries
+// a bearer token (an hour). Nothing here records who is asking: no IP address
+// or user agent is stored. The sign-in throttle keys on the client address in
+// memory only, and forgets it within minutes.
+
+import { z } from 'zod';
+import { AppError } from '../errors.ts';
+import type { App } from '../http/app.ts';
+import { validIdempotencyKey } from '../idempotency.ts';
+import { type CaseService, MAX_ITEMS_PER_BATCH } from './case.service.ts';
+import { ITEM_REJECTIONS } from './items.ts';
+
+const openCaseBody = z
+  .object({
+    situation: z.enum(['online', 'at_risk']).describe('The content is already online, or someone threatens to share it'),
+    ageGroup: z.enum(['minor', 'adult', 'unsure']).describe('Age of the person when the content was made'),
+    aiGenerated: z.enum(['yes', 'no', 'unsure']),
+    language: z.enum(['fr', 'en']),
+    description: z.string().trim().max(2000).optional(),
+    contact: z.object({ email: z.email().max(254) }).strict().optional(),
+  })
+  .strict();
+
+const openedCase = z.object({
+  caseNumber: z.string(),
+  secret: z.string().describe('Shown once: it cannot be recovered'),
+  token: z.string(),
+  expiresAt: z.string(),
+});
+
+const signInBody = z.object({ caseNumber: z.string().max(40), secret: z.string().max(100) }).strict();
+const session = z.object({ token: z.string(), expiresAt: z.string() });
+
+const itemStatus = z.enum(['received', 'in_review', 'hashed', 'shared', 'notified', 'removed', 'not_actionable', 'withdrawn']);
+const caseView = z.object({
+  caseNumber: z.string(),
+  status: z.enum(['open', 'withdrawn']),
+  situation: z.enum(['online', 'at_risk']),
+  ageGroup: z.enum(['minor', 'adult', 'unsure']),
+  aiGenerated: z.enum(['yes', 'no', 'unsure']),
+  language: z.enum(['fr', 'en']),
+  description: z.string().nullable(),
+  contact: z.object({ email: z.string() }).nullable(),
+  createdAt: z.string(),
+  withdrawnAt: z.string().nullable(),
+  itemCount: z.number().int(),
+  items: z.array(
+    z.object({
+      id: z.string(),
+      position: z.number().int(),
+      kind: z.enum(['url', 'photo', 'video']),
+      url: z.string().nullable(),
+      host: z.string().nullable(),
+      status: itemStatus,
+      createdAt: z.string(),
+      history: z.array(z.object({ status: itemStatus, at: z.string() })),
+      signals: z.array(z.object({ signalType: z.string(), value: z.string(), verified: z.boolean(), status: z.string() })),
+    }),
+  ),
+  nextAfter: z.number().int().nullable(),
+});
+
+const addItemsBody = z
+  .object({
+    items: z
+      .array(z.unknown())
+      .min(1)
+      .max(MAX_ITEMS_PER_BATCH)
+      .describe('Each item: {type:"url",url} | {type:"photo",pdq,quality,md5?} | {type:"video",md5,vpdq:[{frame,quality,pdq,timestamp}]}'),
+  })
+  .strict();
+const itemResults = z.object({
+  results: z.array(
+    z.union([
+      z.object({ index: z.number().int(), ok: z.literal(true), itemId: z.string(), duplicate: z.boolean() }),
+      z.object({ index: z.number().int(), ok: z.literal(false), reason: z.enum([...ITEM_REJECTIONS, 'case_full']) }),
+    ]),
+  ),
+});
+
+/** Sign-in attempts per client address per window, in memory only. */
+const SIGN_IN_LIMIT = 10;
+const SIGN_IN_WINDOW_MS = 10 * 60_000;
+
+export function caseRoutes(cases: CaseService) {
+  const attempts = new Map<string, { count: number; since: number }>();
+  const throttle = (client: string): void => {
+    const now = Date.now();
+    for (const [k, v] of attempts) if (now - v.since > SIGN_IN_WINDOW_MS) attempts.delete(k);
+    const entry = attempts.get(client) ?? { count: 0, since: now };
+    entry.count++;
+    attempts.set(client, entry);
+    if (entry.count > SIGN_IN_LIMIT) {
+      throw new AppError('too_many_requests', 'too many sign-in attempts; try again later', {
+        retryAfterSeconds: Math.ceil((entry.since + SIGN_IN_WINDOW_MS - now) / 1000),
+      });
+    }
+  };
+
+  const bearer = (authorization: string | undefined): string => {
+    const match = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(authorization ?? '');
+    if (!match) throw new AppError('unauthorized');
+    return match[1]!;
+  };
+  const requireCase = async (authorization: string | undefined): Promise<string> => {
+    const caseId = await cases.caseOfSession(bearer(authorization));
+    if (caseId === null) throw new AppError('unauthorized');
+    return caseId;
+  };
+  const authHeaders = z.object({ authorization: z.string().optional() });
+
+  return (app: App): Promise<void> => {
+    app.post(
+      '/api/victim/cases',
+      {
+        schema: {
+          tags: ['victim'],
+          summary: 'Open a case',
+          description: 'Requires an Idempotency-Key header: a retried request gets the same answer and never opens a second case.',
+          headers: z.object({ 'idempotency-key': z.string().optional() }),
+          body: openCaseBody,
+          response: { 201: openedCase },
+        },
+      },
+      async (request, reply) => {
+        const key = request.headers['idempotency-key'];
+        if (!validIdempotencyKey(key)) throw new AppError('bad_request', 'an Idempotency-Key header (8–200 visible characters) is required');
+        const body = request.body;
+        const opened = await cases.openCase(
+          { ...body, description: body.description || undefined },
+          { scope: 'open-case', key, body },
+        );
+        return reply.code(201).header('cache-control', 'no-store').send(opened);
+      },
+    );
+
+    app.post(
+      '/api/victim/sessions',
+      { schema: { tags: ['victim'], summary: 'Sign in with a case number and secret', body: signInBody, response: { 200: session } } },
+      async (request, reply) => {
+        throttle(request.ip);
+        const result = await cases.signIn(request.body.caseNumber, request.body.secret);
+        if (!result.ok) throw new AppError('unauthorized', 'case number or secret not recognised');
+        return reply.header('cache-control', 'no-store').send({ token: result.token, expiresAt: result.expiresAt });
+      },
+    );
+
+    app.delete(
+      '/api/victim/session',
+      { schema: { tags: ['victim'], summary: 'Sign out', headers: authHeaders } },
+      async (request, reply) => {
+        await cases.signOut(bearer(request.headers.authorization));
+        return reply.code(204).send();
+      },
+    );
+
+    app.get(
+      '/api/victim/case',
+      {
+        schema: {
+          tags: ['victim'],
+          summary: 'The case and a page of its items with their status and history',
+          headers: authHeaders,
+          querystring: z.object({ after: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(500).optional() }),
+          response: { 200: caseView },
+        },
+      },
+      async (request, reply) => {
+        const caseId = await requireCase(request.headers.authorization);
+        const view = await cases.view(caseId, {
+          ...(request.query.after === undefined ? {} : { after: request.query.after }),
+          ...(request.query.limit === undefined ? {} : { limit: request.query.limit }),
+        });
+        return reply.header('cache-control', 'no-store').send(view);
+      },
+    );
+
+    app.post(
+      '/api/victim/case/items',
+      {
+        schema: {
+          tags: ['victim'],
+          summary: 'Add a batch of items (URLs, photo and video fingerprints)',
+          description: 'Each item is validated on its own; the answer has one result per item, in order. A retried batch finds its items as duplicates.',
+          headers: authHeaders,
+          body: addItemsBody,
+          response: { 200: itemResults },
+        },
+      },
+      async (request) => {
+        const caseId = await requireCase(request.headers.authorization);
+        return { results: [...(await cases.addItems(caseId, request.body.items))] };
+      },
+    );
+
+    app.post(
+      '/api/victim/case/withdraw',
+      {
+        schema: {
+          tags: ['victim'],
+          summary: 'Withdraw the case',
+          description: "Its hashes leave the bank (partners receive tombstones), its contact, description and URLs are erased, and its sessions end.",
+          headers: authHeaders,
+          response: { 200: z.object({ status: z.literal('withdrawn') }) },
+        },
+      },
+      async (request) => {
+        const caseId = await requireCase(request.headers.authorization);
+        await cases.withdraw(caseId);
+        return { status: 'withdrawn' as const };
+      },
+    );
+    return Promise.resolve();
+  };
+}

@@ -1,0 +1,6 @@
+// @disrupt/server: the platform's server, started by `disrupt serve`.
+export { type Config, type ConfigResult, type Role, ROLES, loadConfig } from './config.ts';
+export { type RunningServer, type StartOptions, startServer } from './server.ts';
+export { DataFolderBusyError, lockDataFolder } from './db/data-lock.ts';
+export { type Database, type DatabaseTarget, openDatabase } from './db/database.ts';
+export { AppError, type ErrorCode } from './errors.ts';

@@ -1,0 +1,68 @@
+// Wiring, once: configuration → data folder lock → master key → database →
+// services → HTTP app. Every port is created here and passed in explicitly.
+
+import { mkdirSync } from 'node:fs';
+import type { DestinationStream } from 'pino';
+import { caseRoutes } from './cases/case.routes.ts';
+import { CaseService } from './cases/case.service.ts';
+import type { Config } from './config.ts';
+import { type Key, asKey, loadOrCreateMasterKey } from './crypto/envelope.ts';
+import { type Database, openDatabase } from './db/database.ts';
+import { type DataLock, lockDataFolder } from './db/data-lock.ts';
+import { type App, buildApp } from './http/app.ts';
+import { type Logger, createLogger } from './logger.ts';
+
+export interface RunningServer {
+  readonly app: App;
+  readonly database: Database;
+  readonly logger: Logger;
+  /** Where it listens, e.g. http://127.0.0.1:8080 (when started with listen). */
+  readonly url: string | null;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Listen on config.host:config.port (default true); false for in-process tests with inject(). */
+  readonly listen?: boolean;
+  readonly logDestination?: DestinationStream;
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = createLogger({ level: config.logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const lock: DataLock | null = config.database.kind === 'pglite' ? lockDataFolder(config.dataDir, 'serve') : null;
+  let database: Database | null = null;
+  try {
+    const masterKey: Key = config.masterKey ? asKey(config.masterKey) : loadOrCreateMasterKey(config.dataDir);
+    database = await openDatabase(config.database.kind === 'pglite' ? { kind: 'pglite', dataDir: config.database.dataDir } : config.database);
+    const cases = new CaseService({ database, masterKey, allowMinorMedia: config.allowMinorMedia });
+    const db = database;
+    const app = await buildApp({
+      logger,
+      bodyLimit: Math.max(config.maxUploadBytes, 10 * 1024 * 1024),
+      trustProxy: config.trustProxy,
+      ready: () => db.ping(),
+      plugins: [caseRoutes(cases)],
+    });
+    let url: string | null = null;
+    if (options.listen !== false) {
+      url = await app.listen({ host: config.host, port: config.port });
+      logger.info({ address: url, database: db.kind, roles: config.roles }, 'disrupt listening');
+    }
+    return {
+      app,
+      database: db,
+      logger,
+      url,
+      async close() {
+        await app.close();
+        await db.close();
+        lock?.release();
+      },
+    };
+  } catch (error) {
+    await database?.close();
+    lock?.release();
+    throw error;
+  }
+}
