@@ -1,9 +1,10 @@
 import { hashCommand } from './commands/hash.ts';
 import { matchCommand } from './commands/match.ts';
 import { serveCommand } from './commands/serve.ts';
+import { bankCommand } from './commands/bank.ts';
 import { type CliIo, type Command, UsageError } from './io.ts';
 
-const COMMANDS: readonly Command[] = [serveCommand, hashCommand, matchCommand];
+const COMMANDS: readonly Command[] = [serveCommand, bankCommand, hashCommand, matchCommand];
 
 function assertUniqueNames(commands: readonly Command[]): void {
   const seen = new Set<string>();

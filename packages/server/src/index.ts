@@ -4,3 +4,6 @@ export { type RunningServer, type StartOptions, startServer } from './server.ts'
 export { DataFolderBusyError, lockDataFolder } from './db/data-lock.ts';
 export { type Database, type DatabaseTarget, openDatabase } from './db/database.ts';
 export { AppError, type ErrorCode } from './errors.ts';
+export { type OpenStorage, openStorage } from './storage.ts';
+export { type ImportReport, type ExportRecord, importLines, exportEntries, removeSignal, stats as bankStats } from './bank/bank-admin.ts';
+export { type SignalType } from './bank/bank.repository.ts';
