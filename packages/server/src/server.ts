@@ -3,6 +3,7 @@
 
 import { mkdirSync } from 'node:fs';
 import type { DestinationStream } from 'pino';
+import { BankIndex } from './bank/bank-index.ts';
 import { caseRoutes } from './cases/case.routes.ts';
 import { CaseService } from './cases/case.service.ts';
 import type { Config } from './config.ts';
@@ -12,9 +13,14 @@ import { type DataLock, lockDataFolder } from './db/data-lock.ts';
 import { type App, buildApp } from './http/app.ts';
 import { type Logger, createLogger } from './logger.ts';
 
+/** How often the in-memory bank catches up with the change sequence. */
+export const BANK_REFRESH_MS = 2000;
+
 export interface RunningServer {
   readonly app: App;
   readonly database: Database;
+  /** The bank in memory, for matching; refreshed from the change sequence. */
+  readonly bankIndex: BankIndex;
   readonly logger: Logger;
   /** Where it listens, e.g. http://127.0.0.1:8080 (when started with listen). */
   readonly url: string | null;
@@ -37,6 +43,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     database = await openDatabase(config.database.kind === 'pglite' ? { kind: 'pglite', dataDir: config.database.dataDir } : config.database);
     const cases = new CaseService({ database, masterKey, allowMinorMedia: config.allowMinorMedia });
     const db = database;
+    const bankIndex = new BankIndex(db);
+    await bankIndex.refresh();
+    bankIndex.start(BANK_REFRESH_MS, (error) => {
+      logger.error({ err: error }, 'bank index refresh failed');
+    });
     const app = await buildApp({
       logger,
       bodyLimit: Math.max(config.maxUploadBytes, 10 * 1024 * 1024),
@@ -47,14 +58,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     let url: string | null = null;
     if (options.listen !== false) {
       url = await app.listen({ host: config.host, port: config.port });
-      logger.info({ address: url, database: db.kind, roles: config.roles }, 'disrupt listening');
+      logger.info({ address: url, database: db.kind, roles: config.roles, bankEntries: bankIndex.size }, 'disrupt listening');
     }
     return {
       app,
       database: db,
+      bankIndex,
       logger,
       url,
       async close() {
+        bankIndex.stop();
         await app.close();
         await db.close();
         lock?.release();
