@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'unauthorized'
   /** Also "forbidden": whether something exists never leaks. */
   | 'not_found'
+  /** Refused by a deployment rule the client can know about (e.g. media of minors). */
+  | 'not_permitted'
   | 'conflict'
   | 'idempotency_mismatch'
   | 'payload_too_large'
@@ -22,6 +24,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   validation_failed: 400,
   unauthorized: 401,
   not_found: 404,
+  not_permitted: 403,
   conflict: 409,
   idempotency_mismatch: 422,
   payload_too_large: 413,
@@ -36,6 +39,7 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   validation_failed: 'the request does not match the expected shape',
   unauthorized: 'authentication required or not recognised',
   not_found: 'not found',
+  not_permitted: 'not permitted',
   conflict: 'the request conflicts with the current state',
   idempotency_mismatch: 'this Idempotency-Key was already used with another request',
   payload_too_large: 'the request is too large',

@@ -2,10 +2,15 @@
 // services → HTTP app. Every port is created here and passed in explicitly.
 
 import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { type HashPool, createHashPool } from '@disrupt/media';
 import type { DestinationStream } from 'pino';
 import { BankIndex } from './bank/bank-index.ts';
 import { caseRoutes } from './cases/case.routes.ts';
 import { CaseService } from './cases/case.service.ts';
+import { MediaService } from './cases/media.service.ts';
+import { LocalMediaStore } from './media/media-store.ts';
 import type { Config } from './config.ts';
 import { type Key, asKey, loadOrCreateMasterKey } from './crypto/envelope.ts';
 import { type Database, openDatabase } from './db/database.ts';
@@ -15,6 +20,8 @@ import { type Logger, createLogger } from './logger.ts';
 
 /** How often the in-memory bank catches up with the change sequence. */
 export const BANK_REFRESH_MS = 2000;
+/** How often unreviewed media past the retention period are erased. */
+export const RETENTION_SWEEP_MS = 3_600_000;
 
 export interface RunningServer {
   readonly app: App;
@@ -38,11 +45,29 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const lock: DataLock | null = config.database.kind === 'pglite' ? lockDataFolder(config.dataDir, 'serve') : null;
   let database: Database | null = null;
+  let pool: HashPool | null = null;
   try {
     const masterKey: Key = config.masterKey ? asKey(config.masterKey) : loadOrCreateMasterKey(config.dataDir);
     database = await openDatabase(config.database.kind === 'pglite' ? { kind: 'pglite', dataDir: config.database.dataDir } : config.database);
     const cases = new CaseService({ database, masterKey, allowMinorMedia: config.allowMinorMedia });
     const db = database;
+    pool = createHashPool({ size: Math.max(1, availableParallelism() - 1) });
+    const media = new MediaService({
+      database,
+      masterKey,
+      store: new LocalMediaStore(join(config.dataDir, 'media')),
+      pool,
+      allowMinorMedia: config.allowMinorMedia,
+      retentionDays: config.mediaRetentionDays,
+    });
+    const retention = config.roles.includes('worker')
+      ? setInterval(() => {
+          media.purgeExpired().catch((error: unknown) => {
+            logger.error({ err: error }, 'media retention failed');
+          });
+        }, RETENTION_SWEEP_MS).unref()
+      : null;
+    const hashPool = pool;
     const bankIndex = new BankIndex(db);
     await bankIndex.refresh();
     bankIndex.start(BANK_REFRESH_MS, (error) => {
@@ -53,7 +78,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       bodyLimit: Math.max(config.maxUploadBytes, 10 * 1024 * 1024),
       trustProxy: config.trustProxy,
       ready: () => db.ping(),
-      plugins: [caseRoutes(cases)],
+      plugins: [caseRoutes(cases, media, { maxUploadBytes: config.maxUploadBytes })],
     });
     let url: string | null = null;
     if (options.listen !== false) {
@@ -68,12 +93,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       url,
       async close() {
         bankIndex.stop();
+        if (retention) clearInterval(retention);
         await app.close();
+        await hashPool.close();
         await db.close();
         lock?.release();
       },
     };
   } catch (error) {
+    await pool?.close();
     await database?.close();
     lock?.release();
     throw error;

@@ -11,6 +11,7 @@ import { backends, createScratchDatabase } from './databases.ts';
 
 export interface ServerFixture {
   readonly server: () => RunningServer;
+  readonly dataDir: string;
   /** Everything the server logged so far. */
   readonly logs: () => string;
 }
@@ -23,7 +24,7 @@ export function describeServer(name: string, suite: (fixture: ServerFixture) => 
       let logs = '';
       const dataDir = mkdtempSync(join(tmpdir(), 'disrupt-server-'));
       beforeAll(async () => {
-        const env: Record<string, string> = { DISRUPT_DATA_DIR: dataDir, LOG_LEVEL: 'debug' };
+        const env: Record<string, string> = { DISRUPT_DATA_DIR: dataDir, LOG_LEVEL: 'debug', DISRUPT_MAX_UPLOAD_BYTES: String(8 * 1024 * 1024) };
         if (backend === 'postgres') {
           const scratch = await createScratchDatabase(process.env.TEST_DATABASE_URL!);
           drop = scratch.drop;
@@ -49,6 +50,7 @@ export function describeServer(name: string, suite: (fixture: ServerFixture) => 
           if (!server) throw new Error('server not started');
           return server;
         },
+        dataDir,
         logs: () => logs,
       });
     });

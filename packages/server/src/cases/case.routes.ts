@@ -5,12 +5,14 @@
 // or user agent is stored. The sign-in throttle keys on the client address in
 // memory only, and forgets it within minutes.
 
+import multipart from '@fastify/multipart';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import type { App } from '../http/app.ts';
 import { validIdempotencyKey } from '../idempotency.ts';
 import { type CaseService, MAX_ITEMS_PER_BATCH } from './case.service.ts';
 import { ITEM_REJECTIONS } from './items.ts';
+import type { MediaService } from './media.service.ts';
 
 const openCaseBody = z
   .object({
@@ -80,11 +82,13 @@ const itemResults = z.object({
   ),
 });
 
+const addedMedia = z.object({ itemId: z.string(), kind: z.enum(['photo', 'video']), duplicate: z.boolean() });
+
 /** Sign-in attempts per client address per window, in memory only. */
 const SIGN_IN_LIMIT = 10;
 const SIGN_IN_WINDOW_MS = 10 * 60_000;
 
-export function caseRoutes(cases: CaseService) {
+export function caseRoutes(cases: CaseService, media: MediaService, limits: { maxUploadBytes: number }) {
   const attempts = new Map<string, { count: number; since: number }>();
   const throttle = (client: string): void => {
     const now = Date.now();
@@ -111,7 +115,9 @@ export function caseRoutes(cases: CaseService) {
   };
   const authHeaders = z.object({ authorization: z.string().optional() });
 
-  return (app: App): Promise<void> => {
+  return async (app: App): Promise<void> => {
+    await app.register(multipart, { limits: { fileSize: limits.maxUploadBytes, files: 1, fields: 0, parts: 1 } });
+
     app.post(
       '/api/victim/cases',
       {
@@ -212,6 +218,28 @@ export function caseRoutes(cases: CaseService) {
         return { status: 'withdrawn' as const };
       },
     );
-    return Promise.resolve();
+    app.post(
+      '/api/victim/case/media',
+      {
+        schema: {
+          tags: ['victim'],
+          summary: 'Send a photo or video for verification by an analyst',
+          description:
+            'multipart/form-data with one field "file". The server fingerprints the file itself, stores it encrypted, and deletes it once reviewed. Refused (403) for content of minors unless the deployment allows it.',
+          consumes: ['multipart/form-data'],
+          headers: authHeaders,
+          response: { 200: addedMedia, 201: addedMedia },
+        },
+      },
+      async (request, reply) => {
+        const caseId = await requireCase(request.headers.authorization);
+        if (!request.isMultipart()) throw new AppError('unsupported_media_type', 'send the file as multipart/form-data');
+        const file = await request.file();
+        if (!file) throw new AppError('bad_request', 'a "file" field is required');
+        const bytes = await file.toBuffer();
+        const added = await media.addMedia(caseId, bytes);
+        return reply.code(added.duplicate ? 200 : 201).send(added);
+      },
+    );
   };
 }

@@ -12,7 +12,7 @@ import { type Key, decrypt, encrypt, randomKey, unwrapKey, wrapKey } from '../cr
 import { AppError } from '../errors.ts';
 import { type BankEntry, entriesOfItems, releaseCase, upsertSignal } from '../bank/bank.repository.ts';
 import { hashSecret, newCaseNumber, newSecret, newSessionToken, parseCaseNumber, tokenDigest, verifySecret } from './credentials.ts';
-import { type ItemRejection, validateItem } from './items.ts';
+import { type ItemDraft, type ItemRejection, validateItem } from './items.ts';
 import { type IdempotencyRequest, claimIdempotency, completeIdempotency } from '../idempotency.ts';
 
 export type Situation = 'online' | 'at_risk';
@@ -210,8 +210,7 @@ export class CaseService {
       // One batch at a time per case: positions stay dense and dedupe exact.
       const [current] = await tx.select({ status: cases.status }).from(cases).where(eq(cases.id, caseId)).for('update');
       if (current?.status !== 'open') throw new AppError('not_found');
-      const [{ last } = { last: 0 }] = await tx.select({ last: max(caseItems.position) }).from(caseItems).where(eq(caseItems.caseId, caseId));
-      let position = last ?? 0;
+      let position = (await nextPosition(tx, caseId)) - 1;
       const [{ n } = { n: 0 }] = await tx.select({ n: sql<number>`count(*)::int` }).from(caseItems).where(eq(caseItems.caseId, caseId));
       let itemCount = n;
 
@@ -222,40 +221,17 @@ export class CaseService {
           continue;
         }
         const draft = outcome.draft;
-        const [existing] = await tx
-          .select({ id: caseItems.id })
-          .from(caseItems)
-          .where(and(eq(caseItems.caseId, caseId), eq(caseItems.kind, draft.kind), eq(caseItems.dedupeDigest, draft.dedupe)));
+        const existing = await findDuplicate(tx, caseId, draft);
         if (existing) {
-          results.push({ index, ok: true, itemId: existing.id, duplicate: true });
+          results.push({ index, ok: true, itemId: existing, duplicate: true });
           continue;
         }
         if (itemCount >= MAX_ITEMS_PER_CASE) {
           results.push({ index, ok: false, reason: 'case_full' });
           continue;
         }
-        const itemId = randomUUID();
-        const status: ItemStatus = draft.kind === 'url' ? 'received' : 'hashed';
-        const now = this.now();
-        await tx.insert(caseItems).values({
-          id: itemId,
-          caseId,
-          position: ++position,
-          kind: draft.kind,
-          url: draft.url,
-          host: draft.host,
-          dedupeDigest: draft.dedupe,
-          status,
-          createdAt: now,
-          updatedAt: now,
-        });
+        const itemId = await insertItem(tx, caseId, draft, ++position, this.now(), draft.kind === 'url' ? ['received'] : ['received', 'hashed']);
         itemCount++;
-        const history: ItemStatus[] = draft.kind === 'url' ? ['received'] : ['received', 'hashed'];
-        await tx.insert(itemEvents).values(history.map((s) => ({ itemId, status: s, at: now })));
-        for (const signal of draft.signals) {
-          const { entryId } = await upsertSignal(tx, signal);
-          await tx.insert(itemBankEntries).values({ itemId, entryId }).onConflictDoNothing();
-        }
         results.push({ index, ok: true, itemId, duplicate: false });
       }
       return results;
@@ -336,6 +312,44 @@ export class CaseService {
       await tx.delete(victimSessions).where(eq(victimSessions.caseId, caseId));
     });
   }
+}
+
+/** The position the next item of a case takes, under the case's row lock. */
+export async function nextPosition(tx: Executor, caseId: string): Promise<number> {
+  const [{ last } = { last: 0 }] = await tx.select({ last: max(caseItems.position) }).from(caseItems).where(eq(caseItems.caseId, caseId));
+  return (last ?? 0) + 1;
+}
+
+/** The item already in the case with the same content, if any. */
+export async function findDuplicate(tx: Executor, caseId: string, draft: ItemDraft): Promise<string | null> {
+  const [existing] = await tx
+    .select({ id: caseItems.id })
+    .from(caseItems)
+    .where(and(eq(caseItems.caseId, caseId), eq(caseItems.kind, draft.kind), eq(caseItems.dedupeDigest, draft.dedupe)));
+  return existing?.id ?? null;
+}
+
+/** Inserts an item with its history and puts its signals in the bank. Inside a transaction. */
+export async function insertItem(tx: Executor, caseId: string, draft: ItemDraft, position: number, now: Date, history: readonly ItemStatus[]): Promise<string> {
+  const itemId = randomUUID();
+  await tx.insert(caseItems).values({
+    id: itemId,
+    caseId,
+    position,
+    kind: draft.kind,
+    url: draft.url,
+    host: draft.host,
+    dedupeDigest: draft.dedupe,
+    status: history[history.length - 1]!,
+    createdAt: now,
+    updatedAt: now,
+  });
+  await tx.insert(itemEvents).values(history.map((status) => ({ itemId, status, at: now })));
+  for (const signal of draft.signals) {
+    const { entryId } = await upsertSignal(tx, signal);
+    await tx.insert(itemBankEntries).values({ itemId, entryId }).onConflictDoNothing();
+  }
+  return itemId;
 }
 
 async function markItemsWithdrawn(tx: Executor, caseId: string, now: Date): Promise<void> {

@@ -151,3 +151,23 @@ export const idempotencyRecords = pgTable('idempotency_records', {
   responseEnc: bytea('response_enc').notNull(),
   createdAt: createdAt(),
 });
+
+/**
+ * Media a victim chose to send for verification: encrypted under the case's
+ * key in the media store, deleted once reviewed or when retention expires.
+ */
+export const mediaObjects = pgTable(
+  'media_objects',
+  {
+    id: uuid('id').primaryKey(),
+    itemId: uuid('item_id')
+      .notNull()
+      .unique()
+      .references(() => caseItems.id, { onDelete: 'cascade' }),
+    byteSize: integer('byte_size').notNull(),
+    createdAt: createdAt(),
+    /** Set when the blob is erased; the row stays as a record that media existed. */
+    deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('media_objects_created_idx').on(t.createdAt)],
+);

@@ -1,0 +1,147 @@
+// Media a victim chooses to send for an analyst's verification. The server
+// hashes the file itself (the victim's device may be wrong or lying), stores
+// it encrypted under the case's key, and deletes it once reviewed — or, when
+// nobody reviewed it, after the retention period.
+
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { and, eq, isNull, lt } from 'drizzle-orm';
+import { formatVpdqLine } from '@disrupt/hashing';
+import { type FileHash, type HashPool, type MediaFailure, type MediaResult, mediaFailure, sniff } from '@disrupt/media';
+import type { SignalInput } from '../bank/bank.repository.ts';
+import { type Key, encrypt, unwrapKey } from '../crypto/envelope.ts';
+import type { Database } from '../db/database.ts';
+import { cases, mediaObjects } from '../db/schema.ts';
+import { AppError } from '../errors.ts';
+import type { MediaStore } from '../media/media-store.ts';
+import { findDuplicate, insertItem, nextPosition } from './case.service.ts';
+import { type ItemDraft, MIN_PDQ_QUALITY } from './items.ts';
+
+export interface MediaServiceDeps {
+  readonly database: Database;
+  readonly masterKey: Key;
+  readonly store: MediaStore;
+  readonly pool: HashPool;
+  readonly allowMinorMedia: boolean;
+  readonly retentionDays: number;
+  readonly now?: () => Date;
+}
+
+export interface AddedMedia {
+  readonly itemId: string;
+  readonly kind: 'photo' | 'video';
+  readonly duplicate: boolean;
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest('hex');
+
+// Videos must be a file for ffmpeg (MP4 needs seeking). A RAM-backed folder
+// keeps the plaintext off the disk for the seconds it takes to hash it.
+const SCRATCH = '/dev/shm';
+
+export class MediaService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: MediaServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async addMedia(caseId: string, bytes: Uint8Array): Promise<AddedMedia> {
+    const { database, masterKey, store } = this.deps;
+    const [row] = await database.db.select({ status: cases.status, ageGroup: cases.ageGroup, wrappedKey: cases.wrappedKey }).from(cases).where(eq(cases.id, caseId));
+    if (row?.status !== 'open' || !row.wrappedKey) throw new AppError('not_found');
+    if (row.ageGroup === 'minor' && !this.deps.allowMinorMedia) {
+      throw new AppError('not_permitted', 'files of minors are not received here: send their fingerprints (private mode) and the URLs instead');
+    }
+    const dataKey = unwrapKey(masterKey, row.wrappedKey, caseId);
+    if (!dataKey) throw new AppError('internal');
+
+    const hashed = await this.hash(bytes);
+    if (!hashed.ok) throw mediaError(hashed);
+    const draft = draftOf(hashed.value);
+
+    const objectId = randomUUID();
+    await store.put(objectId, encrypt(dataKey, bytes, `media:${objectId}`));
+    try {
+      const outcome = await database.db.transaction(async (tx) => {
+        const [locked] = await tx.select({ status: cases.status }).from(cases).where(eq(cases.id, caseId)).for('update');
+        if (locked?.status !== 'open') throw new AppError('not_found');
+        const existing = await findDuplicate(tx, caseId, draft);
+        if (existing) return { itemId: existing, duplicate: true };
+        const itemId = await insertItem(tx, caseId, draft, await nextPosition(tx, caseId), this.now(), ['received', 'in_review']);
+        await tx.insert(mediaObjects).values({ id: objectId, itemId, byteSize: bytes.length, createdAt: this.now() });
+        return { itemId, duplicate: false };
+      });
+      if (outcome.duplicate) await store.delete(objectId);
+      return { ...outcome, kind: hashed.value.kind };
+    } catch (error) {
+      await store.delete(objectId);
+      throw error;
+    }
+  }
+
+  /** Erases media nobody reviewed within the retention period; returns how many. */
+  async purgeExpired(): Promise<number> {
+    const cutoff = new Date(this.now().getTime() - this.deps.retentionDays * 86_400_000);
+    const expired = await this.deps.database.db
+      .select({ id: mediaObjects.id })
+      .from(mediaObjects)
+      .where(and(isNull(mediaObjects.deletedAt), lt(mediaObjects.createdAt, cutoff)));
+    for (const { id } of expired) {
+      await this.deps.store.delete(id);
+      await this.deps.database.db.update(mediaObjects).set({ deletedAt: this.now() }).where(eq(mediaObjects.id, id));
+    }
+    return expired.length;
+  }
+
+  private async hash(bytes: Uint8Array): Promise<MediaResult<FileHash>> {
+    const kind = sniff(bytes.subarray(0, 64)).kind;
+    if (kind === 'image') return this.deps.pool.hashImageBytes(bytes);
+    if (kind === 'unknown') return mediaFailure('unsupported_format');
+    const dir = await mkdtemp(join(SCRATCH, 'disrupt-upload-')).catch(() => mkdtemp(join(tmpdir(), 'disrupt-upload-')));
+    try {
+      const path = join(dir, 'upload');
+      await writeFile(path, bytes, { mode: 0o600 });
+      return await this.deps.pool.hashFile(path);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+function mediaError(failure: MediaFailure): AppError {
+  switch (failure.reason) {
+    case 'unsupported_format':
+    case 'no_video_stream':
+      return new AppError('unsupported_media_type', failure.message);
+    case 'too_large':
+    case 'too_many_pixels':
+    case 'too_long':
+      return new AppError('payload_too_large', failure.message);
+    case 'decoder_unavailable':
+    case 'timeout':
+      return new AppError('unavailable', failure.message);
+    case 'empty_file':
+    case 'corrupt_file':
+      return new AppError('bad_request', failure.message);
+  }
+}
+
+function draftOf(hash: FileHash): ItemDraft {
+  if (hash.kind === 'photo') {
+    if (hash.quality < MIN_PDQ_QUALITY) throw new AppError('bad_request', 'this photo has too little detail to be fingerprinted reliably');
+    const signals: SignalInput[] = [
+      { signalType: 'pdq', value: hash.pdq, quality: hash.quality, verified: false },
+      { signalType: 'md5', value: hash.md5, quality: null, verified: false },
+    ];
+    return { kind: 'photo', url: null, host: null, dedupe: digest(`pdq:${hash.pdq}`), signals };
+  }
+  if (!hash.vpdq.some((f) => f.quality >= MIN_PDQ_QUALITY)) throw new AppError('bad_request', 'this video has too little detail to be fingerprinted reliably');
+  const signals: SignalInput[] = [
+    { signalType: 'vpdq', value: hash.vpdq.map(formatVpdqLine).join('\n'), quality: null, verified: false },
+    { signalType: 'md5', value: hash.md5, quality: null, verified: false },
+  ];
+  return { kind: 'video', url: null, host: null, dedupe: digest(`md5:${hash.md5}`), signals };
+}
