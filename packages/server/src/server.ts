@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { type HashPool, createHashPool } from '@disrupt/media';
 import type { DestinationStream } from 'pino';
 import { BankIndex } from './bank/bank-index.ts';
+import { JobQueue } from './jobs/job-queue.ts';
 import { caseRoutes } from './cases/case.routes.ts';
 import { CaseService } from './cases/case.service.ts';
 import { MediaService } from './cases/media.service.ts';
@@ -20,8 +21,6 @@ import { type Logger, createLogger } from './logger.ts';
 
 /** How often the in-memory bank catches up with the change sequence. */
 export const BANK_REFRESH_MS = 2000;
-/** How often unreviewed media past the retention period are erased. */
-export const RETENTION_SWEEP_MS = 3_600_000;
 
 export interface RunningServer {
   readonly app: App;
@@ -46,28 +45,29 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const lock: DataLock | null = config.database.kind === 'pglite' ? lockDataFolder(config.dataDir, 'serve') : null;
   let database: Database | null = null;
   let pool: HashPool | null = null;
+  let jobs: JobQueue | null = null;
   try {
     const masterKey: Key = config.masterKey ? asKey(config.masterKey) : loadOrCreateMasterKey(config.dataDir);
     database = await openDatabase(config.database.kind === 'pglite' ? { kind: 'pglite', dataDir: config.database.dataDir } : config.database);
     const cases = new CaseService({ database, masterKey, allowMinorMedia: config.allowMinorMedia });
     const db = database;
+    jobs = new JobQueue(database);
+    await jobs.start();
     pool = createHashPool({ size: Math.max(1, availableParallelism() - 1) });
     const media = new MediaService({
       database,
       masterKey,
       store: new LocalMediaStore(join(config.dataDir, 'media')),
       pool,
+      jobs,
       allowMinorMedia: config.allowMinorMedia,
       retentionDays: config.mediaRetentionDays,
     });
-    const retention = config.roles.includes('worker')
-      ? setInterval(() => {
-          media.purgeExpired().catch((error: unknown) => {
-            logger.error({ err: error }, 'media retention failed');
-          });
-        }, RETENTION_SWEEP_MS).unref()
-      : null;
+    if (config.roles.includes('worker')) {
+      await jobs.work('media.expire', (data) => media.expire(data.objectId));
+    }
     const hashPool = pool;
+    const jobQueue = jobs;
     const bankIndex = new BankIndex(db);
     await bankIndex.refresh();
     bankIndex.start(BANK_REFRESH_MS, (error) => {
@@ -93,14 +93,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       url,
       async close() {
         bankIndex.stop();
-        if (retention) clearInterval(retention);
         await app.close();
+        await jobQueue.stop();
         await hashPool.close();
         await db.close();
         lock?.release();
       },
     };
   } catch (error) {
+    await jobs?.stop();
     await pool?.close();
     await database?.close();
     lock?.release();

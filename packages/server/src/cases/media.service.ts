@@ -7,7 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { and, eq, isNull, lt } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { formatVpdqLine } from '@disrupt/hashing';
 import { type FileHash, type HashPool, type MediaFailure, type MediaResult, mediaFailure, sniff } from '@disrupt/media';
 import type { SignalInput } from '../bank/bank.repository.ts';
@@ -15,6 +15,7 @@ import { type Key, encrypt, unwrapKey } from '../crypto/envelope.ts';
 import type { Database } from '../db/database.ts';
 import { cases, mediaObjects } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import { findDuplicate, insertItem, nextPosition } from './case.service.ts';
 import { type ItemDraft, MIN_PDQ_QUALITY } from './items.ts';
@@ -24,6 +25,7 @@ export interface MediaServiceDeps {
   readonly masterKey: Key;
   readonly store: MediaStore;
   readonly pool: HashPool;
+  readonly jobs: JobQueue;
   readonly allowMinorMedia: boolean;
   readonly retentionDays: number;
   readonly now?: () => Date;
@@ -72,6 +74,9 @@ export class MediaService {
         if (existing) return { itemId: existing, duplicate: true };
         const itemId = await insertItem(tx, caseId, draft, await nextPosition(tx, caseId), this.now(), ['received', 'in_review']);
         await tx.insert(mediaObjects).values({ id: objectId, itemId, byteSize: bytes.length, createdAt: this.now() });
+        // Retention, decided now and committed with the upload: the job exists iff the media does.
+        const expiry = new Date(this.now().getTime() + this.deps.retentionDays * 86_400_000);
+        await this.deps.jobs.enqueue(tx, 'media.expire', { objectId }, { startAfter: expiry, singletonKey: objectId });
         return { itemId, duplicate: false };
       });
       if (outcome.duplicate) await store.delete(objectId);
@@ -82,18 +87,19 @@ export class MediaService {
     }
   }
 
-  /** Erases media nobody reviewed within the retention period; returns how many. */
-  async purgeExpired(): Promise<number> {
-    const cutoff = new Date(this.now().getTime() - this.deps.retentionDays * 86_400_000);
-    const expired = await this.deps.database.db
+  /**
+   * The `media.expire` job: erases a blob that is still there. Idempotent:
+   * running it again (a retry, a crash) finds nothing to do.
+   */
+  async expire(objectId: string): Promise<'done' | 'nothing_to_do'> {
+    const [object] = await this.deps.database.db
       .select({ id: mediaObjects.id })
       .from(mediaObjects)
-      .where(and(isNull(mediaObjects.deletedAt), lt(mediaObjects.createdAt, cutoff)));
-    for (const { id } of expired) {
-      await this.deps.store.delete(id);
-      await this.deps.database.db.update(mediaObjects).set({ deletedAt: this.now() }).where(eq(mediaObjects.id, id));
-    }
-    return expired.length;
+      .where(and(eq(mediaObjects.id, objectId), isNull(mediaObjects.deletedAt)));
+    if (!object) return 'nothing_to_do';
+    await this.deps.store.delete(objectId);
+    await this.deps.database.db.update(mediaObjects).set({ deletedAt: this.now() }).where(eq(mediaObjects.id, objectId));
+    return 'done';
   }
 
   private async hash(bytes: Uint8Array): Promise<MediaResult<FileHash>> {

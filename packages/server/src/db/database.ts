@@ -21,6 +21,21 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type Executor = Pick<Db, 'select' | 'selectDistinct' | 'insert' | 'update' | 'delete' | 'execute'>;
 
 /**
+ * A raw query (text with $1… placeholders) as a drizzle SQL object, so that it
+ * runs inside a drizzle transaction: how jobs join the transaction of the
+ * change that causes them.
+ */
+export function rawToSql(text: string, values: readonly unknown[]): SQL {
+  const parts = text.split(/\$(\d+)/);
+  const chunks: SQL[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    if (i % 2 === 0) chunks.push(sql.raw(parts[i]!));
+    else chunks.push(sql`${values[Number(parts[i]) - 1] ?? null}`); // drizzle renders undefined as nothing
+  }
+  return sql.join(chunks, sql.raw(''));
+}
+
+/**
  * Rows of a raw SQL query. Both drivers answer with `{ rows }` but type it
  * differently; this is the one place that says so.
  */
@@ -29,9 +44,13 @@ export async function queryRows<T>(executor: Executor, query: SQL): Promise<T[]>
   return (result as { rows: T[] }).rows;
 }
 
+/** Raw SQL with $1… parameters, as the job queue speaks it. Several statements when there are no parameters. */
+export type RawSql = (text: string, values?: readonly unknown[]) => Promise<{ rows: unknown[] }>;
+
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
   readonly db: Db;
+  readonly raw: RawSql;
   /** True when a trivial query answers (readiness). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -49,20 +68,30 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     await client.waitReady;
     const db = drizzlePglite(client, { schema, casing: 'snake_case' });
     await migratePglite(db, { migrationsFolder: MIGRATIONS });
-    return wrap('pglite', db, () => client.close());
+    const raw: RawSql = async (text, values = []) => {
+      if (values.length > 0) return client.query(text, [...values]);
+      const results = await client.exec(text);
+      return results.at(-1) ?? { rows: [] };
+    };
+    return wrap('pglite', db, raw, () => client.close());
   }
   const pool = new pg.Pool({ connectionString: target.url, max: 10 });
   // An idle client's network error must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   const db = drizzleNodePg(pool, { schema, casing: 'snake_case' });
   await migrateNodePg(db, { migrationsFolder: MIGRATIONS });
-  return wrap('postgres', db, () => pool.end());
+  const raw: RawSql = async (text, values = []) => {
+    const result = (await pool.query(text, [...values])) as pg.QueryResult | pg.QueryResult[];
+    return Array.isArray(result) ? (result.at(-1) ?? { rows: [] }) : result;
+  };
+  return wrap('postgres', db, raw, () => pool.end());
 }
 
-function wrap(kind: Database['kind'], db: Db, close: () => Promise<void>): Database {
+function wrap(kind: Database['kind'], db: Db, raw: RawSql, close: () => Promise<void>): Database {
   return {
     kind,
     db,
+    raw,
     async ping() {
       try {
         await db.execute(sql`select 1`);
