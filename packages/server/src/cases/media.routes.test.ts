@@ -36,7 +36,7 @@ function bombPng(): Buffer {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ihdr, idatChunk]);
 }
 
-describeServer('victim media', ({ server, dataDir }) => {
+describeServer('victim media', ({ server, dataDir, logs }) => {
   const inject = (options: InjectOptions) => server().app.inject(options);
   async function openCase(ageGroup = 'adult') {
     const response = await inject({
@@ -97,6 +97,14 @@ describeServer('victim media', ({ server, dataDir }) => {
     expect(notMultipart.statusCode).toBe(415);
     const view = (await inject({ method: 'GET', url: '/api/victim/case', headers: { authorization: `Bearer ${token}` } })).json<{ itemCount: number }>();
     expect(view.itemCount).toBe(0); // nothing half-written
+  });
+
+  it('logs no media byte, file name or fingerprint', () => {
+    const text = logs();
+    expect(text).toContain('"route":"/api/victim/case/media"');
+    for (const needle of ['upload.bin', vectorRow('expected.tsv', BRIDGE).hash_hex, jpeg.subarray(200, 232).toString('base64'), jpeg.subarray(200, 232).toString('hex'), '<script>']) {
+      expect(text).not.toContain(needle);
+    }
   });
 
   it('refuses files of minors unless the deployment allows them', async () => {
