@@ -17,7 +17,7 @@
 // withdrawn hash stops matching at once; removed slots are compacted away at
 // the next rebuild.
 
-import type { PdqHash, PdqWords } from '@disrupt/hashing';
+import { type PdqHash, type PdqWords, popcount32 } from '@disrupt/hashing';
 import {
   DEFAULT_PDQ_RADIUS,
   EntryStore,
@@ -38,12 +38,6 @@ const MAX_PROBING_RADIUS = 47;
 /** Rebuild when the unindexed tail exceeds this share of the index (or MIN_TAIL). */
 const TAIL_SHARE = 1 / 16;
 const MIN_TAIL = 4096;
-
-function popcount(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-}
 
 function chunkOf(words: Uint32Array, offset: number, chunk: number): number {
   const word = words[offset + (chunk >> 1)]!;
@@ -199,9 +193,9 @@ export class MihPdqIndex implements PdqIndex {
         for (let i = begin; i < end; i++) {
           const slot = slots[i]!;
           const o = slot * 8;
-          let d = popcount(words[o]! ^ q0) + popcount(words[o + 1]! ^ q1) + popcount(words[o + 2]! ^ q2) + popcount(words[o + 3]! ^ q3);
+          let d = popcount32(words[o]! ^ q0) + popcount32(words[o + 1]! ^ q1) + popcount32(words[o + 2]! ^ q2) + popcount32(words[o + 3]! ^ q3);
           if (d > radius) continue;
-          d += popcount(words[o + 4]! ^ q4) + popcount(words[o + 5]! ^ q5) + popcount(words[o + 6]! ^ q6) + popcount(words[o + 7]! ^ q7);
+          d += popcount32(words[o + 4]! ^ q4) + popcount32(words[o + 5]! ^ q5) + popcount32(words[o + 6]! ^ q6) + popcount32(words[o + 7]! ^ q7);
           if (d > radius || seen[slot] === epoch) continue;
           seen[slot] = epoch;
           if (alive[slot]) found(slot, d);

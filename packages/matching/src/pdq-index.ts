@@ -1,7 +1,7 @@
 // The contract every PDQ index keeps, and the linear reference index the
 // conformance suite holds the fast one to.
 
-import { type PdqHash, type PdqWords, pdqHashToWords } from '@disrupt/hashing';
+import { type PdqHash, type PdqWords, pdqHashToWords, popcount32 } from '@disrupt/hashing';
 
 export const DEFAULT_PDQ_RADIUS = 31;
 export const MAX_PDQ_RADIUS = 256;
@@ -59,10 +59,7 @@ export function sortMatches(matches: PdqMatch[]): PdqMatch[] {
 export function boundedDistance(a: Uint32Array, ai: number, b: Uint32Array, bi: number, limit: number): number {
   let d = 0;
   for (let m = 0; m < 8; m++) {
-    let x = a[ai + m]! ^ b[bi + m]!;
-    x = x - ((x >>> 1) & 0x55555555);
-    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-    d += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+    d += popcount32(a[ai + m]! ^ b[bi + m]!);
     if (d > limit) return limit + 1;
   }
   return d;

@@ -3,7 +3,7 @@
 // dialect call it — never derived from a class name), parses and validates
 // its values, compares two of them, and builds an index of many.
 
-import { type Md5Hash, type PdqHash, type Result, type VpdqFrame, err, hammingDistance, ok, parseMd5, parsePdqHash, parseVpdqLine } from '@disrupt/hashing';
+import { type Md5Hash, type PdqHash, type Result, type VpdqFrame, err, formatVpdqLine, hammingDistance, ok, parseMd5, parsePdqHash, parseVpdqLine } from '@disrupt/hashing';
 import { ExactIndex } from './exact-index.ts';
 import { MihPdqIndex } from './mih-index.ts';
 import { DEFAULT_PDQ_RADIUS } from './pdq-index.ts';
@@ -32,6 +32,22 @@ export interface SignalType<Name extends string, V> {
   createIndex(): SignalIndex<V>;
 }
 
+/** A SignalIndex over an index that adds and removes by (value, id). */
+function signalIndex<V>(index: { readonly size: number; add(value: V, id: number): void; remove(value: V, id: number): unknown }, search: (value: V) => SignalMatch[]): SignalIndex<V> {
+  return {
+    get size() {
+      return index.size;
+    },
+    add: (value, id) => {
+      index.add(value, id);
+    },
+    remove: (value, id) => {
+      index.remove(value, id);
+    },
+    search,
+  };
+}
+
 export function pdqSignal(radius: number = DEFAULT_PDQ_RADIUS): SignalType<'pdq', PdqHash> {
   return {
     name: 'pdq',
@@ -40,18 +56,7 @@ export function pdqSignal(radius: number = DEFAULT_PDQ_RADIUS): SignalType<'pdq'
     matches: (a, b) => hammingDistance(a, b) <= radius,
     createIndex() {
       const index = new MihPdqIndex();
-      return {
-        get size() {
-          return index.size;
-        },
-        add: (value, id) => {
-          index.add(value, id);
-        },
-        remove: (value, id) => {
-          index.remove(value, id);
-        },
-        search: (value) => index.search(value, radius),
-      };
+      return signalIndex(index, (value) => index.search(value, radius));
     },
   };
 }
@@ -63,18 +68,7 @@ export const md5Signal: SignalType<'md5', Md5Hash> = {
   matches: (a, b) => a === b,
   createIndex() {
     const index = new ExactIndex();
-    return {
-      get size() {
-        return index.size;
-      },
-      add: (value, id) => {
-        index.add(value, id);
-      },
-      remove: (value, id) => {
-        index.remove(value, id);
-      },
-      search: (value) => index.search(value).map((id) => ({ id, distance: 0 })),
-    };
+    return signalIndex(index, (value) => index.search(value).map((id) => ({ id, distance: 0 })));
   },
 };
 
@@ -93,7 +87,7 @@ export function vpdqSignal(options: VpdqMatchOptions = {}): SignalType<'vpdq', r
   return {
     name: 'vpdq',
     parse,
-    format: (frames) => frames.map((f) => `${f.frame},${f.quality},${f.pdq},${f.timestamp.toFixed(3)}`).join('\n'),
+    format: (frames) => frames.map(formatVpdqLine).join('\n'),
     matches(a, b) {
       const index = new VpdqIndex(options);
       index.add(0, b);

@@ -3,7 +3,7 @@
 // use Crockford's base 32 (no I, L, O, U), and typing is forgiving: case,
 // spaces, dashes and the look-alikes O→0, I/L→1 do not matter.
 
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -74,10 +74,4 @@ export function newSessionToken(): string {
 
 export function tokenDigest(token: string): string {
   return createHash('sha256').update(token).digest('hex');
-}
-
-export function sameDigest(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
