@@ -7,3 +7,4 @@ export { AppError, type ErrorCode } from './errors.ts';
 export { type OpenStorage, openStorage } from './storage.ts';
 export { type ImportReport, type ExportRecord, importLines, exportEntries, removeSignal, stats as bankStats } from './bank/bank-admin.ts';
 export { type SignalType } from './bank/bank.repository.ts';
+export { type AuditVerification, verifyAudit } from './audit/audit.ts';

@@ -3,6 +3,7 @@
 
 import { asc, gt } from 'drizzle-orm';
 import { defaultSignalTypes } from '@disrupt/matching';
+import { appendAudit } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
 import { bankEntries } from '../db/schema.ts';
 import { type BankStats, type SignalType, bankStats, findSignal, setStatus, upsertSignal } from './bank.repository.ts';
@@ -71,6 +72,9 @@ export async function importLines(database: Database, lines: AsyncIterable<strin
     if (chunk.length >= IMPORT_CHUNK) await flush();
   }
   await flush();
+  await database.db.transaction((tx) =>
+    appendAudit(tx, { actor: 'operator:cli', action: 'bank.import', detail: { imported, alreadyPresent, refused: refused.length } }),
+  );
   return { imported, alreadyPresent, refused };
 }
 
@@ -103,7 +107,10 @@ export async function removeSignal(database: Database, signalType: SignalType, t
   return database.db.transaction(async (tx) => {
     const entry = await findSignal(tx, signalType, value);
     if (!entry) return 'not_found';
-    if (entry.status !== 'deleted') await setStatus(tx, entry.id, 'deleted');
+    if (entry.status !== 'deleted') {
+      await setStatus(tx, entry.id, 'deleted');
+      await appendAudit(tx, { actor: 'operator:cli', action: 'bank.remove', subject: `bank:${entry.id}`, detail: { signalType } });
+    }
     return 'deleted';
   });
 }

@@ -9,6 +9,7 @@ import { and, asc, eq, gt, inArray, lt, max, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../db/database.ts';
 import { ITEM_STATUSES, caseItems, cases, itemBankEntries, itemEvents, victimSessions } from '../db/schema.ts';
 import { type Key, decrypt, encrypt, randomKey, unwrapKey, wrapKey } from '../crypto/envelope.ts';
+import { appendAudit } from '../audit/audit.ts';
 import { AppError } from '../errors.ts';
 import { type BankEntry, entriesOfItems, releaseCase, upsertSignal } from '../bank/bank.repository.ts';
 import { hashSecret, newCaseNumber, newSecret, newSessionToken, parseCaseNumber, tokenDigest, verifySecret } from './credentials.ts';
@@ -307,9 +308,10 @@ export class CaseService {
         .update(cases)
         .set({ status: 'withdrawn', withdrawnAt: now, wrappedKey: null, contactEnc: null, descriptionEnc: null })
         .where(eq(cases.id, caseId));
-      await releaseCase(tx, caseId);
+      const tombstoned = await releaseCase(tx, caseId);
       await markItemsWithdrawn(tx, caseId, now);
       await tx.delete(victimSessions).where(eq(victimSessions.caseId, caseId));
+      await appendAudit(tx, { actor: 'victim:case', action: 'case.withdraw', subject: `case:${caseId}`, detail: { tombstoned } }, now);
     });
   }
 }

@@ -4,7 +4,7 @@
 // only encrypted under the case's data key (wrapped by the master key), the
 // case secret only as an argon2id hash, and nothing about the victim's
 // device or network (no IP, no user agent) exists anywhere in it.
-import { bigint, boolean, customType, index, integer, pgSequence, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, index, integer, jsonb, pgSequence, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => 'bytea',
@@ -171,3 +171,21 @@ export const mediaObjects = pgTable(
   },
   (t) => [index('media_objects_created_idx').on(t.createdAt)],
 );
+
+/**
+ * The audit log: who did what to what, and when — never the content itself.
+ * Append-only (a trigger refuses updates and deletes) and hash-chained: each
+ * entry's hash covers its fields and the previous entry's hash, so an edited,
+ * deleted or reordered row breaks the chain at that point.
+ */
+export const auditLog = pgTable('audit_log', {
+  id: bigint('id', { mode: 'number' }).primaryKey(),
+  at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+  actor: text('actor').notNull(),
+  action: text('action').notNull(),
+  subject: text('subject'),
+  detail: jsonb('detail').$type<Record<string, string | number | boolean | null>>().notNull(),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull(),
+});
+
