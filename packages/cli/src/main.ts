@@ -1,11 +1,12 @@
 import { hashCommand } from './commands/hash.ts';
 import { matchCommand } from './commands/match.ts';
 import { serveCommand } from './commands/serve.ts';
+import { adminCommand } from './commands/admin.ts';
 import { auditCommand } from './commands/audit.ts';
 import { bankCommand } from './commands/bank.ts';
 import { type CliIo, type Command, UsageError } from './io.ts';
 
-const COMMANDS: readonly Command[] = [serveCommand, bankCommand, auditCommand, hashCommand, matchCommand];
+const COMMANDS: readonly Command[] = [serveCommand, adminCommand, bankCommand, auditCommand, hashCommand, matchCommand];
 
 function assertUniqueNames(commands: readonly Command[]): void {
   const seen = new Set<string>();

@@ -1,6 +1,6 @@
 // @disrupt/server: the platform's server, started by `disrupt serve`.
 export { type Config, type ConfigResult, type Role, ROLES, loadConfig } from './config.ts';
-export { type RunningServer, type StartOptions, startServer } from './server.ts';
+export { type RunningServer, type StartOptions, loadMasterKey, startServer } from './server.ts';
 export { DataFolderBusyError, lockDataFolder } from './db/data-lock.ts';
 export { type Database, type DatabaseTarget, openDatabase } from './db/database.ts';
 export { AppError, type ErrorCode } from './errors.ts';
@@ -8,3 +8,4 @@ export { type OpenStorage, openStorage } from './storage.ts';
 export { type ImportReport, type ExportRecord, importLines, exportEntries, removeSignal, stats as bankStats } from './bank/bank-admin.ts';
 export { type SignalType } from './bank/bank.repository.ts';
 export { type AuditVerification, verifyAudit } from './audit/audit.ts';
+export { AccountService, type UserRole } from './console/account.service.ts';

@@ -10,6 +10,8 @@ import { BankIndex } from './bank/bank-index.ts';
 import { JobQueue } from './jobs/job-queue.ts';
 import { caseRoutes } from './cases/case.routes.ts';
 import { CaseService } from './cases/case.service.ts';
+import { AccountService } from './console/account.service.ts';
+import { type ConsoleRoute, consoleRoutes } from './console/console.routes.ts';
 import { MediaService } from './cases/media.service.ts';
 import { LocalMediaStore } from './media/media-store.ts';
 import type { Config } from './config.ts';
@@ -28,6 +30,11 @@ export interface RunningServer {
   /** The bank in memory, for matching; refreshed from the change sequence. */
   readonly bankIndex: BankIndex;
   readonly logger: Logger;
+  readonly accounts: AccountService;
+  /** Every console route and who may call it. */
+  readonly consoleRoutes: readonly ConsoleRoute[];
+  /** On the first start of an embedded deployment: the first admin's one-time enrolment token. */
+  readonly firstAdminEnrolment: string | null;
   /** Where it listens, e.g. http://127.0.0.1:8080 (when started with listen). */
   readonly url: string | null;
   close(): Promise<void>;
@@ -39,6 +46,11 @@ export interface StartOptions {
   readonly logDestination?: DestinationStream;
 }
 
+/** The master key: from DISRUPT_MASTER_KEY, or the data folder's key file (created on first use). */
+export function loadMasterKey(config: Config): Key {
+  return config.masterKey ? asKey(config.masterKey) : loadOrCreateMasterKey(config.dataDir);
+}
+
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = createLogger({ level: config.logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) });
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
@@ -47,7 +59,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let pool: HashPool | null = null;
   let jobs: JobQueue | null = null;
   try {
-    const masterKey: Key = config.masterKey ? asKey(config.masterKey) : loadOrCreateMasterKey(config.dataDir);
+    const masterKey = loadMasterKey(config);
     database = await openDatabase(config.database.kind === 'pglite' ? { kind: 'pglite', dataDir: config.database.dataDir } : config.database);
     const cases = new CaseService({ database, masterKey, allowMinorMedia: config.allowMinorMedia });
     const db = database;
@@ -66,6 +78,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (config.roles.includes('worker')) {
       await jobs.work('media.expire', (data) => media.expire(data.objectId));
     }
+    const accounts = new AccountService({ database, masterKey });
+    const consoleApi = consoleRoutes(accounts);
+    // No default password: the first admin of an embedded deployment enrols
+    // through a one-time link, printed once by `disrupt serve`.
+    const firstAdminEnrolment =
+      config.database.kind === 'pglite' && !(await accounts.hasUsers()) ? (await accounts.createUser('admin@localhost', 'admin', 'system')).enrolmentToken : null;
     const hashPool = pool;
     const jobQueue = jobs;
     const bankIndex = new BankIndex(db);
@@ -78,7 +96,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       bodyLimit: Math.max(config.maxUploadBytes, 10 * 1024 * 1024),
       trustProxy: config.trustProxy,
       ready: () => db.ping(),
-      plugins: [caseRoutes(cases, media, { maxUploadBytes: config.maxUploadBytes })],
+      plugins: [caseRoutes(cases, media, { maxUploadBytes: config.maxUploadBytes }), consoleApi.plugin],
     });
     let url: string | null = null;
     if (options.listen !== false) {
@@ -90,6 +108,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       database: db,
       bankIndex,
       logger,
+      consoleRoutes: consoleApi.table,
+      accounts,
+      firstAdminEnrolment,
       url,
       async close() {
         bankIndex.stop();

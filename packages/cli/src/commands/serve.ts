@@ -38,6 +38,12 @@ export const serveCommand: Command = {
       throw error;
     }
     io.stderr(`disrupt: serving on ${server.url ?? '?'} (${server.database.kind === 'pglite' ? `embedded database in ${loaded.config.dataDir}` : 'PostgreSQL'})\n`);
+    if (server.firstAdminEnrolment !== null) {
+      io.stderr(
+        `disrupt: first start — enrol the first admin (admin@localhost) within 24 hours with this one-time link:\n  ${server.url ?? ''}/console/enrol#${server.firstAdminEnrolment}\n` +
+          `  (the console pages come later; the token works with POST /api/console/enrol/start and /finish)\n`,
+      );
+    }
     const running = server;
     await new Promise<void>((resolve) => {
       const stop = () => {

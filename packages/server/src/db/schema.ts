@@ -189,3 +189,46 @@ export const auditLog = pgTable('audit_log', {
   hash: text('hash').notNull(),
 });
 
+export const USER_ROLES = ['analyst', 'supervisor', 'admin'] as const;
+
+/** Hotline staff. No default account and no default password: each enrols through a one-time link. */
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  role: text('role', { enum: USER_ROLES }).notNull(),
+  /** argon2id; null until enrolment. */
+  passwordHash: text('password_hash'),
+  /** The TOTP secret, encrypted under the master key; null until enrolment starts. */
+  totpSecretEnc: bytea('totp_secret_enc'),
+  enrolled: boolean('enrolled').notNull().default(false),
+  failedLogins: integer('failed_logins').notNull().default(0),
+  lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+  disabledAt: timestamp('disabled_at', { withTimezone: true, mode: 'date' }),
+  createdAt: createdAt(),
+});
+
+export const enrolmentTokens = pgTable('enrolment_tokens', {
+  tokenDigest: text('token_digest').primaryKey(),
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
+});
+
+export const consoleSessions = pgTable(
+  'console_sessions',
+  {
+    /** SHA-256 of the cookie's value. */
+    idDigest: text('id_digest').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The CSRF token state-changing requests must echo in a header. */
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('console_sessions_user_idx').on(t.userId)],
+);
+

@@ -1,0 +1,194 @@
+// Hotline staff accounts: one-time enrolment links (no default password),
+// argon2id passwords, TOTP required for everyone, sessions with idle and
+// absolute timeouts, login throttling, and disabling that ends sessions at once.
+
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import { and, eq, lt } from 'drizzle-orm';
+import { Secret, TOTP } from 'otpauth';
+import { appendAudit } from '../audit/audit.ts';
+import { type Key, decrypt, encrypt } from '../crypto/envelope.ts';
+import type { Database } from '../db/database.ts';
+import { USER_ROLES, consoleSessions, enrolmentTokens, users } from '../db/schema.ts';
+import { AppError } from '../errors.ts';
+
+export type UserRole = (typeof USER_ROLES)[number];
+
+export interface ConsoleUser {
+  readonly id: string;
+  readonly email: string;
+  readonly role: UserRole;
+}
+
+export interface SessionInfo {
+  readonly user: ConsoleUser;
+  readonly csrfToken: string;
+}
+
+export const ENROLMENT_HOURS = 24;
+export const SESSION_IDLE_MINUTES = 30;
+export const SESSION_ABSOLUTE_HOURS = 12;
+export const MIN_PASSWORD_LENGTH = 12;
+const FREE_LOGIN_FAILURES = 5;
+
+// (algorithm 2 is Argon2id; the package's enum is a const enum.)
+const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+let dummyHash: Promise<string> | null = null;
+
+const digest = (text: string) => createHash('sha256').update(text).digest('hex');
+const token = () => randomBytes(32).toString('base64url');
+
+function totpFor(email: string, secret: Secret): TOTP {
+  return new TOTP({ issuer: 'Disrupt', label: email, algorithm: 'SHA1', digits: 6, period: 30, secret });
+}
+
+export class AccountService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: { database: Database; masterKey: Key; now?: () => Date }) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  private get db() {
+    return this.deps.database.db;
+  }
+
+  /** Creates an account and returns its one-time enrolment token (to put in a link). */
+  async createUser(email: string, role: UserRole, actor: string): Promise<{ userId: string; enrolmentToken: string }> {
+    const normalised = email.trim().toLowerCase();
+    const userId = randomUUID();
+    const enrolmentToken = token();
+    await this.db.transaction(async (tx) => {
+      const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, normalised));
+      if (existing) throw new AppError('conflict', 'an account with this email exists');
+      await tx.insert(users).values({ id: userId, email: normalised, role, createdAt: this.now() });
+      await tx.insert(enrolmentTokens).values({ tokenDigest: digest(enrolmentToken), userId, expiresAt: new Date(this.now().getTime() + ENROLMENT_HOURS * 3_600_000) });
+      await appendAudit(tx, { actor, action: 'user.create', subject: `user:${userId}`, detail: { role } }, this.now());
+    });
+    return { userId, enrolmentToken };
+  }
+
+  /** Whether any account exists (first start creates the first admin). */
+  async hasUsers(): Promise<boolean> {
+    const [row] = await this.db.select({ id: users.id }).from(users).limit(1);
+    return row !== undefined;
+  }
+
+  private async userOfEnrolment(enrolmentToken: string) {
+    const [row] = await this.db
+      .select({ user: users, expiresAt: enrolmentTokens.expiresAt, usedAt: enrolmentTokens.usedAt })
+      .from(enrolmentTokens)
+      .innerJoin(users, eq(users.id, enrolmentTokens.userId))
+      .where(eq(enrolmentTokens.tokenDigest, digest(enrolmentToken)));
+    if (!row || row.usedAt || row.expiresAt < this.now() || row.user.disabledAt) throw new AppError('not_found', 'this enrolment link is not valid (used, expired or unknown)');
+    return row.user;
+  }
+
+  /** Step 1: a fresh TOTP secret for the authenticator app (shown as a QR code by the console). */
+  async startEnrolment(enrolmentToken: string): Promise<{ otpauthUrl: string; secret: string }> {
+    const user = await this.userOfEnrolment(enrolmentToken);
+    const secret = new Secret({ size: 20 });
+    await this.db
+      .update(users)
+      .set({ totpSecretEnc: encrypt(this.deps.masterKey, new TextEncoder().encode(secret.base32), `totp:${user.id}`) })
+      .where(eq(users.id, user.id));
+    return { otpauthUrl: totpFor(user.email, secret).toString(), secret: secret.base32 };
+  }
+
+  /** Step 2: a password and a first code from the authenticator prove the enrolment. */
+  async finishEnrolment(enrolmentToken: string, password: string, code: string): Promise<void> {
+    const user = await this.userOfEnrolment(enrolmentToken);
+    if (password.length < MIN_PASSWORD_LENGTH) throw new AppError('bad_request', `the password needs at least ${MIN_PASSWORD_LENGTH} characters`);
+    if (!this.checkTotp(user, code)) throw new AppError('bad_request', 'the code from the authenticator app is not right; try the next one');
+    const passwordHash = await hash(password, ARGON2);
+    await this.db.transaction(async (tx) => {
+      await tx.update(users).set({ passwordHash, enrolled: true }).where(eq(users.id, user.id));
+      await tx.update(enrolmentTokens).set({ usedAt: this.now() }).where(eq(enrolmentTokens.tokenDigest, digest(enrolmentToken)));
+      await appendAudit(tx, { actor: `user:${user.id}`, action: 'user.enrol', subject: `user:${user.id}` }, this.now());
+    });
+  }
+
+  private checkTotp(user: typeof users.$inferSelect, code: string): boolean {
+    if (!user.totpSecretEnc || !/^\d{6}$/.test(code)) return false;
+    const secret = decrypt(this.deps.masterKey, user.totpSecretEnc, `totp:${user.id}`);
+    if (!secret) return false;
+    const totp = totpFor(user.email, Secret.fromBase32(new TextDecoder().decode(secret)));
+    return totp.validate({ token: code, timestamp: this.now().getTime(), window: 1 }) !== null;
+  }
+
+  /**
+   * Password + TOTP. Unknown account, wrong password, wrong code, disabled or
+   * locked all answer the same (and take an argon2 verification each).
+   */
+  async login(email: string, password: string, code: string): Promise<{ sessionId: string; session: SessionInfo } | null> {
+    const [user] = await this.db.select().from(users).where(eq(users.email, email.trim().toLowerCase()));
+    const now = this.now();
+    const usable = user && user.enrolled && !user.disabledAt && !(user.lockedUntil && user.lockedUntil > now) && user.passwordHash;
+    dummyHash ??= hash(randomBytes(16).toString('hex'), ARGON2);
+    const passwordOk = await verify(usable ? user.passwordHash! : await dummyHash, password).catch(() => false);
+    if (!user || !usable) return null;
+    if (!passwordOk || !this.checkTotp(user, code)) {
+      const failures = user.failedLogins + 1;
+      const lockMinutes = failures >= FREE_LOGIN_FAILURES ? Math.min(60, 2 ** (failures - FREE_LOGIN_FAILURES)) : 0;
+      await this.db.transaction(async (tx) => {
+        await tx.update(users).set({ failedLogins: failures, lockedUntil: lockMinutes ? new Date(now.getTime() + lockMinutes * 60_000) : null }).where(eq(users.id, user.id));
+        await appendAudit(tx, { actor: `user:${user.id}`, action: 'login.failed', detail: { failures } }, now);
+      });
+      return null;
+    }
+    const sessionId = token();
+    const csrfToken = token();
+    await this.db.transaction(async (tx) => {
+      await tx.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));
+      await tx.delete(consoleSessions).where(and(eq(consoleSessions.userId, user.id), lt(consoleSessions.lastSeenAt, new Date(now.getTime() - SESSION_IDLE_MINUTES * 60_000))));
+      await tx.insert(consoleSessions).values({ idDigest: digest(sessionId), userId: user.id, csrfToken, createdAt: now, lastSeenAt: now });
+      await appendAudit(tx, { actor: `user:${user.id}`, action: 'login', subject: `user:${user.id}` }, now);
+    });
+    return { sessionId, session: { user: { id: user.id, email: user.email, role: user.role }, csrfToken } };
+  }
+
+  /** The session behind a cookie value, touched; null when unknown, idle, too old or the user is disabled. */
+  async session(sessionId: string): Promise<SessionInfo | null> {
+    const [row] = await this.db
+      .select({ session: consoleSessions, user: users })
+      .from(consoleSessions)
+      .innerJoin(users, eq(users.id, consoleSessions.userId))
+      .where(eq(consoleSessions.idDigest, digest(sessionId)));
+    const now = this.now();
+    if (!row || row.user.disabledAt) return null;
+    const idle = now.getTime() - row.session.lastSeenAt.getTime() > SESSION_IDLE_MINUTES * 60_000;
+    const old = now.getTime() - row.session.createdAt.getTime() > SESSION_ABSOLUTE_HOURS * 3_600_000;
+    if (idle || old) {
+      await this.db.delete(consoleSessions).where(eq(consoleSessions.idDigest, row.session.idDigest));
+      return null;
+    }
+    await this.db.update(consoleSessions).set({ lastSeenAt: now }).where(eq(consoleSessions.idDigest, row.session.idDigest));
+    return { user: { id: row.user.id, email: row.user.email, role: row.user.role }, csrfToken: row.session.csrfToken };
+  }
+
+  async logout(sessionId: string): Promise<void> {
+    await this.db.delete(consoleSessions).where(eq(consoleSessions.idDigest, digest(sessionId)));
+  }
+
+  async listUsers(): Promise<{ id: string; email: string; role: UserRole; enrolled: boolean; disabled: boolean }[]> {
+    const rows = await this.db.select().from(users).orderBy(users.email);
+    return rows.map((u) => ({ id: u.id, email: u.email, role: u.role, enrolled: u.enrolled, disabled: u.disabledAt !== null }));
+  }
+
+  /** Changes a role or disables an account; disabling ends its sessions at once. */
+  async updateUser(userId: string, change: { role?: UserRole; disabled?: boolean }, actor: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const [user] = await tx.select({ id: users.id, role: users.role }).from(users).where(eq(users.id, userId));
+      if (!user) throw new AppError('not_found');
+      if (change.role && change.role !== user.role) {
+        await tx.update(users).set({ role: change.role }).where(eq(users.id, userId));
+        await appendAudit(tx, { actor, action: 'user.role', subject: `user:${userId}`, detail: { from: user.role, to: change.role } }, this.now());
+      }
+      if (change.disabled !== undefined) {
+        await tx.update(users).set({ disabledAt: change.disabled ? this.now() : null }).where(eq(users.id, userId));
+        if (change.disabled) await tx.delete(consoleSessions).where(eq(consoleSessions.userId, userId));
+        await appendAudit(tx, { actor, action: change.disabled ? 'user.disable' : 'user.enable', subject: `user:${userId}` }, this.now());
+      }
+    });
+  }
+}
