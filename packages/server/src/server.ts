@@ -12,6 +12,7 @@ import { caseRoutes } from './cases/case.routes.ts';
 import { CaseService } from './cases/case.service.ts';
 import { AccountService } from './console/account.service.ts';
 import { type ConsoleRoute, consoleRoutes } from './console/console.routes.ts';
+import { ReviewService } from './console/review.service.ts';
 import { MediaService } from './cases/media.service.ts';
 import { LocalMediaStore } from './media/media-store.ts';
 import type { Config } from './config.ts';
@@ -65,11 +66,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const db = database;
     jobs = new JobQueue(database);
     await jobs.start();
+    const mediaStore = new LocalMediaStore(join(config.dataDir, 'media'));
     pool = createHashPool({ size: Math.max(1, availableParallelism() - 1) });
     const media = new MediaService({
       database,
       masterKey,
-      store: new LocalMediaStore(join(config.dataDir, 'media')),
+      store: mediaStore,
       pool,
       jobs,
       allowMinorMedia: config.allowMinorMedia,
@@ -79,7 +81,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await jobs.work('media.expire', (data) => media.expire(data.objectId));
     }
     const accounts = new AccountService({ database, masterKey });
-    const consoleApi = consoleRoutes(accounts);
+    const review = new ReviewService({ database, store: mediaStore });
+    const consoleApi = consoleRoutes(accounts, review);
     // No default password: the first admin of an embedded deployment enrols
     // through a one-time link, printed once by `disrupt serve`.
     const firstAdminEnrolment =

@@ -90,20 +90,25 @@ export async function findSignal(tx: Executor, signalType: SignalType, value: st
 }
 
 /**
- * Unlinks a case's items from the bank, and tombstones (status `withdrawn`)
- * every active entry that no item of another open case still holds.
- * Must run inside a transaction. Returns how many entries were tombstoned.
+ * Unlinks a case's items from the bank (see releaseItems). Must run inside a
+ * transaction. Returns how many entries were tombstoned.
  */
 export async function releaseCase(tx: Executor, caseId: string): Promise<number> {
-  const linked = await tx
-    .selectDistinct({ entryId: itemBankEntries.entryId })
-    .from(itemBankEntries)
-    .innerJoin(caseItems, eq(caseItems.id, itemBankEntries.itemId))
-    .where(eq(caseItems.caseId, caseId));
+  const items = await tx.select({ id: caseItems.id }).from(caseItems).where(eq(caseItems.caseId, caseId));
+  return releaseItems(tx, items.map((i) => i.id));
+}
+
+/**
+ * Unlinks items from the bank, and tombstones (status `withdrawn`) every
+ * active entry that no item of an open case still holds. Must run inside a
+ * transaction. Returns how many entries were tombstoned.
+ */
+export async function releaseItems(tx: Executor, itemIds: readonly string[]): Promise<number> {
+  if (itemIds.length === 0) return 0;
+  const linked = await tx.selectDistinct({ entryId: itemBankEntries.entryId }).from(itemBankEntries).where(inArray(itemBankEntries.itemId, [...itemIds]));
   const entryIds = linked.map((r) => r.entryId);
   if (entryIds.length === 0) return 0;
-  const caseItemIds = tx.select({ id: caseItems.id }).from(caseItems).where(eq(caseItems.caseId, caseId));
-  await tx.delete(itemBankEntries).where(inArray(itemBankEntries.itemId, caseItemIds));
+  await tx.delete(itemBankEntries).where(inArray(itemBankEntries.itemId, [...itemIds]));
 
   const stillHeld = await tx
     .selectDistinct({ entryId: itemBankEntries.entryId })
@@ -121,6 +126,21 @@ export async function releaseCase(tx: Executor, caseId: string): Promise<number>
     .orderBy(asc(bankEntries.id));
   for (const { id } of active) await setStatus(tx, id, 'withdrawn');
   return active.length;
+}
+
+/** Marks the entries an item holds as analyst-verified (a change partners receive). */
+export async function verifyItemEntries(tx: Executor, itemId: string): Promise<number> {
+  const rows = await tx
+    .select({ id: bankEntries.id })
+    .from(bankEntries)
+    .innerJoin(itemBankEntries, eq(itemBankEntries.entryId, bankEntries.id))
+    .where(and(eq(itemBankEntries.itemId, itemId), eq(bankEntries.verified, false)))
+    .orderBy(asc(bankEntries.id));
+  for (const { id } of rows) {
+    const seq = await lockAndTakeSeq(tx);
+    await tx.update(bankEntries).set({ verified: true, seq, updatedAt: new Date() }).where(eq(bankEntries.id, id));
+  }
+  return rows.length;
 }
 
 /** Entries changed after `cursor`, in sequence order: the partners' incremental feed. */

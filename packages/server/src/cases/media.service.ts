@@ -7,7 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { and, eq, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { formatVpdqLine } from '@disrupt/hashing';
 import { type FileHash, type HashPool, type MediaFailure, type MediaResult, mediaFailure, sniff } from '@disrupt/media';
 import type { SignalInput } from '../bank/bank.repository.ts';
@@ -92,12 +92,12 @@ export class MediaService {
    * running it again (a retry, a crash) finds nothing to do.
    */
   async expire(objectId: string): Promise<'done' | 'nothing_to_do'> {
-    const [object] = await this.deps.database.db
-      .select({ id: mediaObjects.id })
-      .from(mediaObjects)
-      .where(and(eq(mediaObjects.id, objectId), isNull(mediaObjects.deletedAt)));
+    const [object] = await this.deps.database.db.select({ deletedAt: mediaObjects.deletedAt }).from(mediaObjects).where(eq(mediaObjects.id, objectId));
     if (!object) return 'nothing_to_do';
+    // Also when already marked erased: a decision's erasure may have been cut
+    // short between its commit and the blob's deletion.
     await this.deps.store.delete(objectId);
+    if (object.deletedAt !== null) return 'nothing_to_do';
     await this.deps.database.db.update(mediaObjects).set({ deletedAt: this.now() }).where(eq(mediaObjects.id, objectId));
     return 'done';
   }

@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import type { App } from '../http/app.ts';
 import { type AccountService, SESSION_ABSOLUTE_HOURS, type SessionInfo, type UserRole } from './account.service.ts';
-import { USER_ROLES } from '../db/schema.ts';
+import { DECISIONS, NOT_ACTIONABLE_REASONS, USER_ROLES } from '../db/schema.ts';
+import type { ReviewService } from './review.service.ts';
 
 export const SESSION_COOKIE = 'disrupt_console';
 
@@ -31,11 +32,12 @@ declare module 'fastify' {
 }
 
 const ANY_ROLE: readonly UserRole[] = USER_ROLES;
+const REVIEWERS: readonly UserRole[] = ['analyst', 'supervisor'];
 const LOGIN_LIMIT = 20;
 const LOGIN_WINDOW_MS = 10 * 60_000;
 
 /** The console's routes; `table` lists every route and who may call it (the authorisation matrix test walks it). */
-export function consoleRoutes(accounts: AccountService): { plugin: (app: App) => Promise<void>; table: ConsoleRoute[] } {
+export function consoleRoutes(accounts: AccountService, review: ReviewService): { plugin: (app: App) => Promise<void>; table: ConsoleRoute[] } {
   const table: ConsoleRoute[] = [];
   const attempts = new Map<string, { count: number; since: number }>();
 
@@ -190,6 +192,54 @@ export function consoleRoutes(accounts: AccountService): { plugin: (app: App) =>
       async (request, reply) => {
         const { role, disabled } = request.body;
         await accounts.updateUser(request.params.id, { ...(role ? { role } : {}), ...(disabled === undefined ? {} : { disabled }) }, `user:${session(request).user.id}`);
+        return reply.code(204).send();
+      },
+    );
+
+    const queueEntry = z.object({
+      itemId: z.string(),
+      kind: z.enum(['url', 'photo', 'video']),
+      ageGroup: z.enum(['minor', 'adult', 'unsure']),
+      host: z.string().nullable(),
+      createdAt: z.string(),
+      claimedBy: z.string().nullable(),
+      claimExpiresAt: z.string().nullable(),
+    });
+
+    app.get(
+      '/api/console/queue',
+      { config: { access: REVIEWERS }, schema: { tags: ['console'], summary: 'Items waiting for review: minors first, then the oldest', response: { 200: z.object({ items: z.array(queueEntry) }) } } },
+      async () => ({ items: await review.queue() }),
+    );
+
+    app.post(
+      '/api/console/queue/claim',
+      { config: { access: REVIEWERS }, schema: { tags: ['console'], summary: 'Claim the next item (no two analysts hold one; the claim expires)', response: { 200: z.object({ item: queueEntry.nullable() }) } } },
+      async (request) => ({ item: await review.claimNext(session(request).user.id) }),
+    );
+
+    app.post(
+      '/api/console/items/:id/release',
+      { config: { access: REVIEWERS }, schema: { tags: ['console'], summary: 'Release a claimed item', params: z.object({ id: z.uuid() }) } },
+      async (request, reply) => {
+        await review.release(request.params.id, session(request).user.id);
+        return reply.code(204).send();
+      },
+    );
+
+    app.post(
+      '/api/console/items/:id/decision',
+      {
+        config: { access: REVIEWERS },
+        schema: {
+          tags: ['console'],
+          summary: 'Decide a claimed item',
+          params: z.object({ id: z.uuid() }),
+          body: z.object({ decision: z.enum(DECISIONS), aiGenerated: z.boolean().optional(), reason: z.enum(NOT_ACTIONABLE_REASONS).optional() }).strict(),
+        },
+      },
+      async (request, reply) => {
+        await review.decide(request.params.id, session(request).user.id, request.body);
         return reply.code(204).send();
       },
     );

@@ -49,6 +49,10 @@ export const victimSessions = pgTable(
 
 /** A URL where the content is online, or a file fingerprinted on the victim's device. */
 export const ITEM_KINDS = ['url', 'photo', 'video'] as const;
+/** The analysts' fixed taxonomy. */
+export const DECISIONS = ['ncii_adult', 'ncii_minor', 'not_intimate', 'not_actionable', 'duplicate'] as const;
+export const NOT_ACTIONABLE_REASONS = ['content_not_found', 'not_the_reporter', 'insufficient_information', 'out_of_scope'] as const;
+
 export const ITEM_STATUSES = ['received', 'in_review', 'hashed', 'shared', 'notified', 'removed', 'not_actionable', 'withdrawn'] as const;
 
 export const caseItems = pgTable(
@@ -68,10 +72,20 @@ export const caseItems = pgTable(
     /** Dedupe key within the case: SHA-256 of the normalised URL or of the file's main hash. */
     dedupeDigest: text('dedupe_digest').notNull(),
     status: text('status', { enum: ITEM_STATUSES }).notNull(),
+    /** The analyst holding the item for review, until the claim expires. */
+    claimedBy: uuid('claimed_by').references(() => users.id),
+    claimExpiresAt: timestamp('claim_expires_at', { withTimezone: true, mode: 'date' }),
+    decision: text('decision', { enum: DECISIONS }),
+    decisionAiGenerated: boolean('decision_ai_generated'),
+    /** For `not_actionable`: a reason code from a fixed list, never free text about the content. */
+    decisionReason: text('decision_reason'),
+    decidedBy: uuid('decided_by').references(() => users.id),
+    decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [
+    index('case_items_queue_idx').on(t.decision, t.createdAt),
     uniqueIndex('case_items_position_idx').on(t.caseId, t.position),
     uniqueIndex('case_items_dedupe_idx').on(t.caseId, t.kind, t.dedupeDigest),
   ],

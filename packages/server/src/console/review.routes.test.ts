@@ -1,0 +1,105 @@
+// The review loop over HTTP on both back ends: a victim reports, analysts
+// claim (never the same item), decide, and the bank and the victim's status
+// follow; uploaded media are erased once decided.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { InjectOptions } from 'fastify';
+import { beforeAll, expect, it } from 'vitest';
+import { PDQ_DIR } from '../../../../test/reference.ts';
+import { type ConsoleLogin, as, consoleUser } from '../../test/console.ts';
+import { describeServer } from '../../test/server.ts';
+
+const jpeg = (file: string) => readFileSync(join(PDQ_DIR, file));
+
+function multipart(bytes: Uint8Array) {
+  const boundary = '----disrupt-review';
+  const payload = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    Buffer.from(bytes),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+describeServer('review', ({ server, dataDir }) => {
+  const inject = (options: InjectOptions) => server().app.inject(options);
+  let analyst: ConsoleLogin;
+  let supervisor: ConsoleLogin;
+  let adultToken: string;
+
+  async function openCase(ageGroup: string): Promise<string> {
+    const opened = await inject({ method: 'POST', url: '/api/victim/cases', headers: { 'idempotency-key': `review-${Math.random()}` }, payload: { situation: 'online', ageGroup, aiGenerated: 'no', language: 'fr' } });
+    return opened.json<{ token: string }>().token;
+  }
+  const victim = (token: string, options: InjectOptions): InjectOptions => ({ ...options, headers: { ...(options.headers ?? {}), authorization: `Bearer ${token}` } });
+  const view = async (token: string) =>
+    (await inject(victim(token, { method: 'GET', url: '/api/victim/case' }))).json<{ items: { id: string; kind: string; status: string; signals: { signalType: string; verified: boolean; status: string }[] }[] }>();
+
+  beforeAll(async () => {
+    analyst = await consoleUser(server(), 'analyst');
+    supervisor = await consoleUser(server(), 'supervisor');
+    adultToken = await openCase('adult');
+    await inject(victim(adultToken, { method: 'POST', url: '/api/victim/case/items', payload: { items: [{ type: 'url', url: 'https://host.example/a' }] } }));
+    for (const file of ['data/bridge-mods/aaa-orig.jpg', 'data/misc-images/wee.jpg']) {
+      const { payload, headers } = multipart(jpeg(file));
+      expect((await inject(victim(adultToken, { method: 'POST', url: '/api/victim/case/media', headers, payload }))).statusCode).toBe(201);
+    }
+    const minorToken = await openCase('minor');
+    await inject(victim(minorToken, { method: 'POST', url: '/api/victim/case/items', payload: { items: [{ type: 'url', url: 'https://other.example/m' }] } }));
+  });
+
+  it('queues URLs and media, minors first then the oldest, and hands each to one analyst', async () => {
+    const queue = (await inject(as(analyst, { method: 'GET', url: '/api/console/queue' }))).json<{ items: { kind: string; ageGroup: string }[] }>();
+    expect(queue.items.map((i) => [i.ageGroup, i.kind])).toEqual([
+      ['minor', 'url'],
+      ['adult', 'url'],
+      ['adult', 'photo'],
+      ['adult', 'photo'],
+    ]);
+    const claims = await Promise.all([analyst, supervisor, analyst, supervisor].map((who) => inject(as(who, { method: 'POST', url: '/api/console/queue/claim' }))));
+    const ids = claims.map((c) => c.json<{ item: { itemId: string } | null }>().item?.itemId);
+    expect(new Set(ids).size).toBe(4);
+    const none = await inject(as(analyst, { method: 'POST', url: '/api/console/queue/claim' }));
+    expect(none.json()).toEqual({ item: null });
+    // Release everything the analyst holds back to the queue.
+    for (const [k, id] of ids.entries()) {
+      const who = k % 2 === 0 ? analyst : supervisor;
+      expect((await inject(as(who, { method: 'POST', url: `/api/console/items/${id}/release` }))).statusCode).toBe(204);
+    }
+  });
+
+  it('verifies the hashes of a confirmed photo, erases its media, and tells the victim', async () => {
+    const photo = (await view(adultToken)).items.find((i) => i.kind === 'photo')!;
+    const decide = (who: ConsoleLogin, body: object) => inject(as(who, { method: 'POST', url: `/api/console/items/${photo.id}/decision`, payload: body }));
+    expect((await decide(analyst, { decision: 'ncii_adult' })).statusCode).toBe(409); // not claimed
+    let claimed: string | undefined;
+    while (claimed !== photo.id) {
+      const next = (await inject(as(analyst, { method: 'POST', url: '/api/console/queue/claim' }))).json<{ item: { itemId: string } | null }>().item;
+      if (!next) throw new Error('photo never reached');
+      claimed = next.itemId;
+    }
+    expect((await decide(supervisor, { decision: 'ncii_adult' })).statusCode).toBe(409); // held by someone else
+    expect((await decide(analyst, { decision: 'not_actionable' })).statusCode).toBe(400); // needs a reason
+    expect((await decide(analyst, { decision: 'ncii_adult', aiGenerated: false })).statusCode).toBe(204);
+    expect((await decide(analyst, { decision: 'not_intimate' })).statusCode).toBe(409); // already decided
+
+    const after = (await view(adultToken)).items.find((i) => i.id === photo.id)!;
+    expect(after.status).toBe('shared');
+    expect(after.signals.every((s) => s.verified && s.status === 'active')).toBe(true);
+    const blobs = readdirSync(join(dataDir, 'media'), { recursive: true }).map(String).filter((f) => f.endsWith('.enc'));
+    expect(blobs).toHaveLength(1); // the other photo's, still waiting
+  });
+
+  it('takes the hashes of a rejected photo out of the bank', async () => {
+    const photo = (await view(adultToken)).items.find((i) => i.kind === 'photo' && i.status === 'in_review')!;
+    let claimed: string | undefined;
+    while (claimed !== photo.id) claimed = (await inject(as(supervisor, { method: 'POST', url: '/api/console/queue/claim' }))).json<{ item: { itemId: string } }>().item.itemId;
+    expect((await inject(as(supervisor, { method: 'POST', url: `/api/console/items/${photo.id}/decision`, payload: { decision: 'not_actionable', reason: 'out_of_scope' } }))).statusCode).toBe(204);
+    const after = (await view(adultToken)).items.find((i) => i.id === photo.id)!;
+    expect(after.status).toBe('not_actionable');
+    expect(after.signals).toEqual([]);
+    await server().bankIndex.refresh();
+    const queue = (await inject(as(analyst, { method: 'GET', url: '/api/console/queue' }))).json<{ items: unknown[] }>();
+    expect(queue.items.every((i) => (i as { kind: string }).kind === 'url')).toBe(true);
+  });
+});

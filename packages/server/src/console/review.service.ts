@@ -1,0 +1,147 @@
+// The analysts' review queue: what needs a human decision, minors first and
+// then the oldest; one analyst at a time per item (a claim that expires);
+// decisions from a fixed taxonomy that change the bank and erase the media.
+//
+// What is reviewable: URLs (someone must look at the page and send a notice)
+// and media a victim sent for verification. Fingerprints sent in private mode
+// have no pixels to look at: they stay unverified in the bank.
+
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { appendAudit } from '../audit/audit.ts';
+import { releaseItems, verifyItemEntries } from '../bank/bank.repository.ts';
+import { type Database, queryRows } from '../db/database.ts';
+import { DECISIONS, NOT_ACTIONABLE_REASONS, caseItems, itemEvents, mediaObjects } from '../db/schema.ts';
+import { AppError } from '../errors.ts';
+import type { MediaStore } from '../media/media-store.ts';
+
+export type Decision = (typeof DECISIONS)[number];
+export type NotActionableReason = (typeof NOT_ACTIONABLE_REASONS)[number];
+
+export interface QueueEntry {
+  readonly itemId: string;
+  readonly kind: 'url' | 'photo' | 'video';
+  readonly ageGroup: 'minor' | 'adult' | 'unsure';
+  readonly host: string | null;
+  readonly createdAt: string;
+  readonly claimedBy: string | null;
+  readonly claimExpiresAt: string | null;
+}
+
+export interface DecisionInput {
+  readonly decision: Decision;
+  readonly aiGenerated?: boolean | undefined;
+  readonly reason?: NotActionableReason | undefined;
+}
+
+export const CLAIM_MINUTES = 15;
+
+interface QueueRow {
+  item_id: string;
+  kind: QueueEntry['kind'];
+  age_group: QueueEntry['ageGroup'];
+  host: string | null;
+  created_at: string | Date;
+  claimed_by: string | null;
+  claim_expires_at: string | Date | null;
+}
+
+// Reviewable and undecided, in an open case: a URL, or media not yet erased.
+const REVIEWABLE = sql`ci.decision is null and c.status = 'open'
+  and (ci.kind = 'url' or exists (select 1 from media_objects m where m.item_id = ci.id and m.deleted_at is null))`;
+// Minors first, then the oldest; the id breaks ties so the order is total.
+const PRIORITY = sql`(c.age_group = 'minor') desc, ci.created_at asc, ci.id asc`;
+
+const iso = (v: string | Date | null) => (v === null ? null : new Date(v).toISOString());
+
+function toEntry(r: QueueRow): QueueEntry {
+  return { itemId: r.item_id, kind: r.kind, ageGroup: r.age_group, host: r.host, createdAt: iso(r.created_at)!, claimedBy: r.claimed_by, claimExpiresAt: iso(r.claim_expires_at) };
+}
+
+export class ReviewService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: { database: Database; store: MediaStore; now?: () => Date }) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async queue(limit = 100): Promise<QueueEntry[]> {
+    const rows = await queryRows<QueueRow>(
+      this.deps.database.db,
+      sql`select ci.id as item_id, ci.kind, c.age_group, ci.host, ci.created_at, ci.claimed_by, ci.claim_expires_at
+          from case_items ci join cases c on c.id = ci.case_id
+          where ${REVIEWABLE} order by ${PRIORITY} limit ${limit}`,
+    );
+    return rows.map(toEntry);
+  }
+
+  /** Claims the first item nobody holds; null when the queue is empty. Two analysts never get the same item. */
+  async claimNext(userId: string): Promise<QueueEntry | null> {
+    const now = this.now();
+    return this.deps.database.db.transaction(async (tx) => {
+      const [row] = await queryRows<QueueRow>(
+        tx,
+        sql`select ci.id as item_id, ci.kind, c.age_group, ci.host, ci.created_at, ci.claimed_by, ci.claim_expires_at
+            from case_items ci join cases c on c.id = ci.case_id
+            where ${REVIEWABLE} and (ci.claimed_by is null or ci.claim_expires_at < ${now})
+            order by ${PRIORITY} limit 1 for update of ci skip locked`,
+      );
+      if (!row) return null;
+      const expires = new Date(now.getTime() + CLAIM_MINUTES * 60_000);
+      await tx.update(caseItems).set({ claimedBy: userId, claimExpiresAt: expires }).where(eq(caseItems.id, row.item_id));
+      return { ...toEntry(row), claimedBy: userId, claimExpiresAt: expires.toISOString() };
+    });
+  }
+
+  async release(itemId: string, userId: string): Promise<void> {
+    const released = await this.deps.database.db
+      .update(caseItems)
+      .set({ claimedBy: null, claimExpiresAt: null })
+      .where(and(eq(caseItems.id, itemId), eq(caseItems.claimedBy, userId)))
+      .returning({ id: caseItems.id });
+    if (released.length === 0) throw new AppError('not_found');
+  }
+
+  /**
+   * Decides an item the analyst holds. Content shared without consent (or a
+   * duplicate of it): the item's hashes become verified in the bank. Not
+   * intimate / not actionable: its hashes leave the bank unless another open
+   * case holds them. Either way the uploaded media are erased.
+   */
+  async decide(itemId: string, userId: string, input: DecisionInput): Promise<void> {
+    if (input.decision === 'not_actionable' && !input.reason) throw new AppError('validation_failed', 'not_actionable needs a reason', { details: [{ path: 'body.reason', message: 'required' }] });
+    const now = this.now();
+    const erased = await this.deps.database.db.transaction(async (tx) => {
+      const [item] = await tx.select().from(caseItems).where(eq(caseItems.id, itemId)).for('update');
+      if (!item) throw new AppError('not_found');
+      if (item.decision !== null) throw new AppError('conflict', 'this item is already decided');
+      if (item.claimedBy !== userId || !item.claimExpiresAt || item.claimExpiresAt < now) throw new AppError('conflict', 'claim the item before deciding it');
+
+      const accepted = input.decision === 'ncii_adult' || input.decision === 'ncii_minor' || input.decision === 'duplicate';
+      if (accepted) await verifyItemEntries(tx, itemId);
+      else await releaseItems(tx, [itemId]);
+      const status = !accepted ? 'not_actionable' : item.kind === 'url' ? 'in_review' : 'shared';
+      await tx
+        .update(caseItems)
+        .set({
+          decision: input.decision,
+          decisionAiGenerated: input.aiGenerated ?? null,
+          decisionReason: input.decision === 'not_actionable' ? (input.reason ?? null) : null,
+          decidedBy: userId,
+          decidedAt: now,
+          claimedBy: null,
+          claimExpiresAt: null,
+          status,
+          updatedAt: now,
+        })
+        .where(eq(caseItems.id, itemId));
+      if (status !== item.status) await tx.insert(itemEvents).values({ itemId, status, at: now });
+      const media = await tx.select({ id: mediaObjects.id }).from(mediaObjects).where(and(eq(mediaObjects.itemId, itemId), isNull(mediaObjects.deletedAt)));
+      if (media.length > 0) await tx.update(mediaObjects).set({ deletedAt: now }).where(inArray(mediaObjects.id, media.map((m) => m.id)));
+      await appendAudit(tx, { actor: `user:${userId}`, action: 'item.decide', subject: `item:${itemId}`, detail: { decision: input.decision } }, now);
+      return media.map((m) => m.id);
+    });
+    // After the commit: a blob whose erasure rolled back must not vanish. A
+    // crash here leaves a blob marked erased; the retention job removes it.
+    for (const id of erased) await this.deps.store.delete(id);
+  }
+}
