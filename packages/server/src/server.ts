@@ -81,7 +81,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await jobs.work('media.expire', (data) => media.expire(data.objectId));
     }
     const accounts = new AccountService({ database, masterKey });
-    const review = new ReviewService({ database, store: mediaStore });
+    const review = new ReviewService({ database, store: mediaStore, masterKey });
     const consoleApi = consoleRoutes(accounts, review);
     // No default password: the first admin of an embedded deployment enrols
     // through a one-time link, printed once by `disrupt serve`.

@@ -78,6 +78,9 @@ describeServer('console accounts', ({ server }) => {
       'POST /api/console/queue/claim': { request: () => ({ method: 'POST', url: '/api/console/queue/claim' }), expected: [401, 200, 200, 404] },
       'POST /api/console/items/:id/release': { request: () => ({ method: 'POST', url: `/api/console/items/${target}/release` }), expected: [401, 404, 404, 404] },
       'POST /api/console/items/:id/decision': { request: () => ({ method: 'POST', url: `/api/console/items/${target}/decision`, payload: { decision: 'ncii_adult' } }), expected: [401, 404, 404, 404] },
+      'GET /api/console/items/:id/preview': { request: () => ({ method: 'GET', url: `/api/console/items/${target}/preview` }), expected: [401, 404, 404, 404] },
+      'POST /api/console/items/:id/reveal': { request: () => ({ method: 'POST', url: `/api/console/items/${target}/reveal` }), expected: [401, 404, 404, 404] },
+      'GET /api/console/reveals': { request: () => ({ method: 'GET', url: '/api/console/reveals' }), expected: [401, 200, 200, 404] },
       'POST /api/console/logout': { request: () => ({ method: 'POST', url: '/api/console/logout' }), expected: [401, 204, 204, 204] },
     };
     const routes = server().consoleRoutes.map((r) => `${r.method} ${r.url}`);

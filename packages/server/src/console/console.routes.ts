@@ -243,6 +243,42 @@ export function consoleRoutes(accounts: AccountService, review: ReviewService): 
         return reply.code(204).send();
       },
     );
+
+    app.get(
+      '/api/console/items/:id/preview',
+      {
+        config: { access: REVIEWERS },
+        schema: { tags: ['console'], summary: 'A safe preview of an item\'s media: small, grayscale, blurred (JPEG)', params: z.object({ id: z.uuid() }) },
+      },
+      async (request, reply) => reply.header('content-type', 'image/jpeg').header('cache-control', 'no-store').send(Buffer.from(await review.preview(request.params.id))),
+    );
+
+    app.post(
+      '/api/console/items/:id/reveal',
+      {
+        config: { access: REVIEWERS },
+        schema: {
+          tags: ['console'],
+          summary: 'The original media, on explicit request: audited, and counted per analyst per day (x-reveals-today)',
+          params: z.object({ id: z.uuid() }),
+        },
+      },
+      async (request, reply) => {
+        const { bytes, revealsToday } = await review.reveal(request.params.id, session(request).user.id);
+        return reply
+          .header('content-type', 'application/octet-stream')
+          .header('content-disposition', 'attachment')
+          .header('cache-control', 'no-store')
+          .header('x-reveals-today', String(revealsToday))
+          .send(Buffer.from(bytes));
+      },
+    );
+
+    app.get(
+      '/api/console/reveals',
+      { config: { access: REVIEWERS }, schema: { tags: ['console'], summary: 'How many originals you revealed today', response: { 200: z.object({ today: z.number().int() }) } } },
+      async (request) => ({ today: await review.revealsToday(session(request).user.id) }),
+    );
   };
   return { plugin, table };
 }

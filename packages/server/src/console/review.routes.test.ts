@@ -4,8 +4,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InjectOptions } from 'fastify';
+import sharp from 'sharp';
 import { beforeAll, expect, it } from 'vitest';
-import { PDQ_DIR } from '../../../../test/reference.ts';
+import { PDQ_DIR, VPDQ_DIR } from '../../../../test/reference.ts';
 import { type ConsoleLogin, as, consoleUser } from '../../test/console.ts';
 import { describeServer } from '../../test/server.ts';
 
@@ -68,6 +69,28 @@ describeServer('review', ({ server, dataDir }) => {
     }
   });
 
+  it('previews media small, grey and blurred, and reveals the original only on request, counted', async () => {
+    const photo = (await view(adultToken)).items.find((i) => i.kind === 'photo')!;
+    const preview = await inject(as(analyst, { method: 'GET', url: `/api/console/items/${photo.id}/preview` }));
+    expect(preview.statusCode).toBe(200);
+    expect(preview.headers['content-type']).toBe('image/jpeg');
+    const meta = await sharp(preview.rawPayload).metadata();
+    expect(Math.max(meta.width, meta.height)).toBeLessThanOrEqual(256);
+    expect(meta.channels).toBe(1);
+    const original = jpeg('data/bridge-mods/aaa-orig.jpg');
+    expect(preview.rawPayload.equals(original)).toBe(false);
+
+    expect((await inject(as(analyst, { method: 'GET', url: '/api/console/reveals' }))).json()).toEqual({ today: 0 });
+    const reveal = await inject(as(analyst, { method: 'POST', url: `/api/console/items/${photo.id}/reveal` }));
+    expect(reveal.statusCode).toBe(200);
+    expect(reveal.rawPayload.equals(original)).toBe(true);
+    expect(reveal.headers['x-reveals-today']).toBe('1');
+    expect((await inject(as(analyst, { method: 'GET', url: '/api/console/reveals' }))).json()).toEqual({ today: 1 });
+    expect((await inject(as(supervisor, { method: 'GET', url: '/api/console/reveals' }))).json()).toEqual({ today: 0 });
+    // A reveal is an explicit, CSRF-protected action, never a plain link.
+    expect((await inject({ method: 'GET', url: `/api/console/items/${photo.id}/reveal`, cookies: as(analyst, { method: 'GET', url: '/' }).cookies! })).statusCode).toBe(404);
+  });
+
   it('verifies the hashes of a confirmed photo, erases its media, and tells the victim', async () => {
     const photo = (await view(adultToken)).items.find((i) => i.kind === 'photo')!;
     const decide = (who: ConsoleLogin, body: object) => inject(as(who, { method: 'POST', url: `/api/console/items/${photo.id}/decision`, payload: body }));
@@ -88,6 +111,8 @@ describeServer('review', ({ server, dataDir }) => {
     expect(after.signals.every((s) => s.verified && s.status === 'active')).toBe(true);
     const blobs = readdirSync(join(dataDir, 'media'), { recursive: true }).map(String).filter((f) => f.endsWith('.enc'));
     expect(blobs).toHaveLength(1); // the other photo's, still waiting
+    expect((await inject(as(analyst, { method: 'GET', url: `/api/console/items/${photo.id}/preview` }))).statusCode).toBe(404);
+    expect((await inject(as(analyst, { method: 'POST', url: `/api/console/items/${photo.id}/reveal` }))).statusCode).toBe(404);
   });
 
   it('takes the hashes of a rejected photo out of the bank', async () => {
@@ -101,5 +126,15 @@ describeServer('review', ({ server, dataDir }) => {
     await server().bankIndex.refresh();
     const queue = (await inject(as(analyst, { method: 'GET', url: '/api/console/queue' }))).json<{ items: unknown[] }>();
     expect(queue.items.every((i) => (i as { kind: string }).kind === 'url')).toBe(true);
+  });
+
+  it('previews a video from one of its frames', async () => {
+    const token = await openCase('adult');
+    const { payload, headers } = multipart(readFileSync(join(VPDQ_DIR, 'sample-videos/test-padded-dimensions.mp4')));
+    const uploaded = await inject(victim(token, { method: 'POST', url: '/api/victim/case/media', headers, payload }));
+    const itemId = uploaded.json<{ itemId: string }>().itemId;
+    const preview = await inject(as(analyst, { method: 'GET', url: `/api/console/items/${itemId}/preview` }));
+    expect(preview.statusCode).toBe(200);
+    expect((await sharp(preview.rawPayload).metadata()).channels).toBe(1);
   });
 });

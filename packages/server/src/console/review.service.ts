@@ -6,11 +6,19 @@
 // and media a victim sent for verification. Fingerprints sent in private mode
 // have no pixels to look at: they stay unverified in the bank.
 
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { sniff } from '@disrupt/media';
+import { and, count, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
+import sharp from 'sharp';
+import { type Key, decrypt, unwrapKey } from '../crypto/envelope.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { releaseItems, verifyItemEntries } from '../bank/bank.repository.ts';
 import { type Database, queryRows } from '../db/database.ts';
-import { DECISIONS, NOT_ACTIONABLE_REASONS, caseItems, itemEvents, mediaObjects } from '../db/schema.ts';
+import { DECISIONS, NOT_ACTIONABLE_REASONS, auditLog, caseItems, cases, itemEvents, mediaObjects } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { MediaStore } from '../media/media-store.ts';
 
@@ -34,6 +42,11 @@ export interface DecisionInput {
 }
 
 export const CLAIM_MINUTES = 15;
+/** Previews: small, grey and blurred, so an analyst sees the kind of picture, not the person. */
+export const PREVIEW_SIZE = 256;
+const PREVIEW_BLUR_SIGMA = 8;
+
+const execFileAsync = promisify(execFile);
 
 interface QueueRow {
   item_id: string;
@@ -60,7 +73,7 @@ function toEntry(r: QueueRow): QueueEntry {
 export class ReviewService {
   private readonly now: () => Date;
 
-  constructor(private readonly deps: { database: Database; store: MediaStore; now?: () => Date }) {
+  constructor(private readonly deps: { database: Database; store: MediaStore; masterKey: Key; now?: () => Date }) {
     this.now = deps.now ?? (() => new Date());
   }
 
@@ -143,5 +156,73 @@ export class ReviewService {
     // After the commit: a blob whose erasure rolled back must not vanish. A
     // crash here leaves a blob marked erased; the retention job removes it.
     for (const id of erased) await this.deps.store.delete(id);
+  }
+
+  /** The decrypted media of an item still awaiting its decision, or not found. */
+  private async original(itemId: string): Promise<Uint8Array> {
+    const [row] = await this.deps.database.db
+      .select({ objectId: mediaObjects.id, caseId: cases.id, wrappedKey: cases.wrappedKey })
+      .from(mediaObjects)
+      .innerJoin(caseItems, eq(caseItems.id, mediaObjects.itemId))
+      .innerJoin(cases, eq(cases.id, caseItems.caseId))
+      .where(and(eq(mediaObjects.itemId, itemId), isNull(mediaObjects.deletedAt)));
+    if (!row?.wrappedKey) throw new AppError('not_found');
+    const dataKey = unwrapKey(this.deps.masterKey, row.wrappedKey, row.caseId);
+    const blob = await this.deps.store.get(row.objectId);
+    const bytes = dataKey && blob ? decrypt(dataKey, blob, `media:${row.objectId}`) : null;
+    if (!bytes) throw new AppError('not_found');
+    return bytes;
+  }
+
+  /** A safe preview: at most 256 px, grayscale, blurred (a video's first second). */
+  async preview(itemId: string): Promise<Uint8Array> {
+    const bytes = await this.original(itemId);
+    const still = sniff(bytes.subarray(0, 64)).kind === 'image' ? bytes : await firstFrame(bytes);
+    return sharp(still, { pages: 1, limitInputPixels: 50_000_000 })
+      .rotate()
+      .resize(PREVIEW_SIZE, PREVIEW_SIZE, { fit: 'inside', withoutEnlargement: true })
+      .grayscale()
+      .toColourspace('b-w')
+      .blur(PREVIEW_BLUR_SIGMA)
+      .jpeg({ quality: 60 })
+      .toBuffer();
+  }
+
+  /** The original, on an analyst's explicit request: audited and counted. Returns the bytes and today's count. */
+  async reveal(itemId: string, userId: string): Promise<{ bytes: Uint8Array; revealsToday: number }> {
+    const bytes = await this.original(itemId);
+    await this.deps.database.db.transaction((tx) => appendAudit(tx, { actor: `user:${userId}`, action: 'media.reveal', subject: `item:${itemId}` }, this.now()));
+    return { bytes, revealsToday: await this.revealsToday(userId) };
+  }
+
+  /** Reveals by this analyst since midnight (UTC), counted from the audit log itself. */
+  async revealsToday(userId: string): Promise<number> {
+    const midnight = new Date(this.now());
+    midnight.setUTCHours(0, 0, 0, 0);
+    const [row] = await this.deps.database.db
+      .select({ n: count() })
+      .from(auditLog)
+      .where(and(eq(auditLog.actor, `user:${userId}`), eq(auditLog.action, 'media.reveal'), gte(auditLog.at, midnight)));
+    return row?.n ?? 0;
+  }
+}
+
+/** The frame at one second (or the first) of a video, as PNG, decoded from a RAM-backed scratch file. */
+async function firstFrame(video: Uint8Array): Promise<Uint8Array> {
+  const dir = await mkdtemp(join('/dev/shm', 'disrupt-preview-')).catch(() => mkdtemp(join(tmpdir(), 'disrupt-preview-')));
+  try {
+    const path = join(dir, 'video');
+    await writeFile(path, video, { mode: 0o600 });
+    for (const seek of ['1', '0']) {
+      const { stdout } = await execFileAsync('ffmpeg', ['-nostdin', '-v', 'error', '-ss', seek, '-i', path, '-frames:v', '1', '-f', 'image2pipe', '-vcodec', 'png', 'pipe:1'], {
+        encoding: 'buffer',
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 30_000,
+      });
+      if (stdout.length > 0) return stdout;
+    }
+    throw new AppError('not_found');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
