@@ -66,6 +66,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const db = database;
     jobs = new JobQueue(database);
     await jobs.start();
+    const bankIndex = new BankIndex(database);
+    await bankIndex.refresh();
     const mediaStore = new LocalMediaStore(join(config.dataDir, 'media'));
     pool = createHashPool({ size: Math.max(1, availableParallelism() - 1) });
     const media = new MediaService({
@@ -74,6 +76,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       store: mediaStore,
       pool,
       jobs,
+      bank: bankIndex,
       allowMinorMedia: config.allowMinorMedia,
       retentionDays: config.mediaRetentionDays,
     });
@@ -89,8 +92,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       config.database.kind === 'pglite' && !(await accounts.hasUsers()) ? (await accounts.createUser('admin@localhost', 'admin', 'system')).enrolmentToken : null;
     const hashPool = pool;
     const jobQueue = jobs;
-    const bankIndex = new BankIndex(db);
-    await bankIndex.refresh();
     bankIndex.start(BANK_REFRESH_MS, (error) => {
       logger.error({ err: error }, 'bank index refresh failed');
     });

@@ -11,6 +11,7 @@ import { describeStorage } from '../../test/databases.ts';
 import { randomKey } from '../crypto/envelope.ts';
 import { queryRows } from '../db/database.ts';
 import { mediaObjects } from '../db/schema.ts';
+import { BankIndex } from '../bank/bank-index.ts';
 import { JobQueue } from '../jobs/job-queue.ts';
 import { LocalMediaStore } from '../media/media-store.ts';
 import { CaseService } from './case.service.ts';
@@ -36,7 +37,7 @@ describeStorage('media retention', ({ database }) => {
       const masterKey = randomKey();
       const store = new LocalMediaStore(join(dir, database().kind));
       const cases = new CaseService({ database: database(), masterKey });
-      const media = new MediaService({ database: database(), masterKey, store, pool, jobs, allowMinorMedia: false, retentionDays: 30, now });
+      const media = new MediaService({ database: database(), masterKey, store, pool, jobs, bank: new BankIndex(database()), allowMinorMedia: false, retentionDays: 30, now });
       const opened = await cases.openCase({ situation: 'online', ageGroup: 'adult', aiGenerated: 'no', language: 'en' });
       const caseId = (await cases.caseOfSession(opened.token))!;
       const photo = readFileSync(join(PDQ_DIR, 'data/misc-images/wee.jpg'));

@@ -13,8 +13,11 @@ import { type FileHash, type HashPool, type MediaFailure, type MediaResult, medi
 import type { SignalInput } from '../bank/bank.repository.ts';
 import { type Key, encrypt, unwrapKey } from '../crypto/envelope.ts';
 import type { Database } from '../db/database.ts';
-import { cases, mediaObjects } from '../db/schema.ts';
+import { caseItems, cases, mediaObjects } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
+import { appendAudit } from '../audit/audit.ts';
+import type { BankIndex } from '../bank/bank-index.ts';
+import { verifyItemEntries } from '../bank/bank.repository.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import { findDuplicate, insertItem, nextPosition } from './case.service.ts';
@@ -26,6 +29,8 @@ export interface MediaServiceDeps {
   readonly store: MediaStore;
   readonly pool: HashPool;
   readonly jobs: JobQueue;
+  /** The bank in memory: media matching a verified entry are decided without anyone seeing them. */
+  readonly bank: BankIndex;
   readonly allowMinorMedia: boolean;
   readonly retentionDays: number;
   readonly now?: () => Date;
@@ -64,6 +69,22 @@ export class MediaService {
     if (!hashed.ok) throw mediaError(hashed);
     const draft = draftOf(hashed.value);
 
+    // Already known and verified: decided as a duplicate at once, never stored, never shown to anyone.
+    if (this.knownVerified(hashed.value)) {
+      const outcome = await database.db.transaction(async (tx) => {
+        const [locked] = await tx.select({ status: cases.status }).from(cases).where(eq(cases.id, caseId)).for('update');
+        if (locked?.status !== 'open') throw new AppError('not_found');
+        const existing = await findDuplicate(tx, caseId, draft);
+        if (existing) return { itemId: existing, duplicate: true };
+        const itemId = await insertItem(tx, caseId, draft, await nextPosition(tx, caseId), this.now(), ['received', 'shared']);
+        await tx.update(caseItems).set({ decision: 'duplicate', decidedAt: this.now() }).where(eq(caseItems.id, itemId));
+        await verifyItemEntries(tx, itemId);
+        await appendAudit(tx, { actor: 'system', action: 'item.auto_duplicate', subject: `item:${itemId}` }, this.now());
+        return { itemId, duplicate: false };
+      });
+      return { ...outcome, kind: hashed.value.kind };
+    }
+
     const objectId = randomUUID();
     await store.put(objectId, encrypt(dataKey, bytes, `media:${objectId}`));
     try {
@@ -100,6 +121,13 @@ export class MediaService {
     if (object.deletedAt !== null) return 'nothing_to_do';
     await this.deps.database.db.update(mediaObjects).set({ deletedAt: this.now() }).where(eq(mediaObjects.id, objectId));
     return 'done';
+  }
+
+  private knownVerified(hash: FileHash): boolean {
+    const verified = (entries: readonly { verified: boolean }[]) => entries.some((e) => e.verified);
+    if (verified(this.deps.bank.matchMd5(hash.md5))) return true;
+    if (hash.kind === 'photo') return verified(this.deps.bank.matchPdq(hash.pdq).map((m) => m.entry));
+    return verified(this.deps.bank.matchVpdq(hash.vpdq).map((m) => m.entry));
   }
 
   private async hash(bytes: Uint8Array): Promise<MediaResult<FileHash>> {

@@ -128,6 +128,21 @@ describeServer('review', ({ server, dataDir }) => {
     expect(queue.items.every((i) => (i as { kind: string }).kind === 'url')).toBe(true);
   });
 
+  it('decides a copy of verified content at once, without storing or showing it', async () => {
+    await server().bankIndex.refresh();
+    const before = readdirSync(join(dataDir, 'media'), { recursive: true }).map(String).filter((f) => f.endsWith('.enc')).length;
+    const token = await openCase('adult');
+    const { payload, headers } = multipart(jpeg('data/bridge-mods/blur-a-little.jpg')); // same picture, other file
+    const uploaded = await inject(victim(token, { method: 'POST', url: '/api/victim/case/media', headers, payload }));
+    expect(uploaded.statusCode).toBe(201);
+    const [item] = (await view(token)).items;
+    expect(item).toMatchObject({ kind: 'photo', status: 'shared' });
+    expect(item!.signals.every((s) => s.verified)).toBe(true);
+    const queue = (await inject(as(analyst, { method: 'GET', url: '/api/console/queue' }))).json<{ items: { itemId: string }[] }>();
+    expect(queue.items.map((i) => i.itemId)).not.toContain(item!.id);
+    expect(readdirSync(join(dataDir, 'media'), { recursive: true }).map(String).filter((f) => f.endsWith('.enc'))).toHaveLength(before);
+  });
+
   it('previews a video from one of its frames', async () => {
     const token = await openCase('adult');
     const { payload, headers } = multipart(readFileSync(join(VPDQ_DIR, 'sample-videos/test-padded-dimensions.mp4')));
