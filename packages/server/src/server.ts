@@ -85,7 +85,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }
     const accounts = new AccountService({ database, masterKey });
     const review = new ReviewService({ database, store: mediaStore, masterKey });
-    const consoleApi = consoleRoutes(accounts, review);
+    const consoleApi = consoleRoutes(accounts, review, database);
     // No default password: the first admin of an embedded deployment enrols
     // through a one-time link, printed once by `disrupt serve`.
     const firstAdminEnrolment =

@@ -11,6 +11,8 @@ import type { App } from '../http/app.ts';
 import { type AccountService, SESSION_ABSOLUTE_HOURS, type SessionInfo, type UserRole } from './account.service.ts';
 import { DECISIONS, NOT_ACTIONABLE_REASONS, USER_ROLES } from '../db/schema.ts';
 import type { ReviewService } from './review.service.ts';
+import { consoleStats } from './stats.service.ts';
+import type { Database } from '../db/database.ts';
 
 export const SESSION_COOKIE = 'disrupt_console';
 
@@ -37,7 +39,7 @@ const LOGIN_LIMIT = 20;
 const LOGIN_WINDOW_MS = 10 * 60_000;
 
 /** The console's routes; `table` lists every route and who may call it (the authorisation matrix test walks it). */
-export function consoleRoutes(accounts: AccountService, review: ReviewService): { plugin: (app: App) => Promise<void>; table: ConsoleRoute[] } {
+export function consoleRoutes(accounts: AccountService, review: ReviewService, database: Database): { plugin: (app: App) => Promise<void>; table: ConsoleRoute[] } {
   const table: ConsoleRoute[] = [];
   const attempts = new Map<string, { count: number; since: number }>();
 
@@ -278,6 +280,24 @@ export function consoleRoutes(accounts: AccountService, review: ReviewService): 
       '/api/console/reveals',
       { config: { access: REVIEWERS }, schema: { tags: ['console'], summary: 'How many originals you revealed today', response: { 200: z.object({ today: z.number().int() }) } } },
       async (request) => ({ today: await review.revealsToday(session(request).user.id) }),
+    );
+
+    app.get(
+      '/api/console/stats',
+      {
+        config: { access: ['supervisor', 'admin'] },
+        schema: {
+          tags: ['console'],
+          summary: 'Counts over a period (default: the last 30 days): reports, items, decisions, the bank',
+          querystring: z.object({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional() }),
+        },
+      },
+      async (request) => {
+        const to = request.query.to ? new Date(request.query.to) : new Date();
+        const from = request.query.from ? new Date(request.query.from) : new Date(to.getTime() - 30 * 86_400_000);
+        if (!(from < to)) throw new AppError('bad_request', '"from" must be before "to"');
+        return consoleStats(database, { from, to });
+      },
     );
   };
   return { plugin, table };

@@ -143,6 +143,22 @@ describeServer('review', ({ server, dataDir }) => {
     expect(readdirSync(join(dataDir, 'media'), { recursive: true }).map(String).filter((f) => f.endsWith('.enc'))).toHaveLength(before);
   });
 
+  it('counts reports, items and decisions for supervisors', async () => {
+    const stats = (await inject(as(supervisor, { method: 'GET', url: '/api/console/stats' }))).json<{
+      reports: { total: number; byAgeGroup: Record<string, number> };
+      items: { byKind: Record<string, number> };
+      decisions: Record<string, number>;
+      bank: { verified: number };
+    }>();
+    expect(stats.reports.total).toBe(3);
+    expect(stats.reports.byAgeGroup).toEqual({ adult: 2, minor: 1 });
+    expect(stats.items.byKind).toEqual({ url: 2, photo: 3 });
+    expect(stats.decisions).toEqual({ ncii_adult: 1, not_actionable: 1, duplicate: 1 });
+    expect(stats.bank.verified).toBeGreaterThanOrEqual(2);
+    const bad = await inject(as(supervisor, { method: 'GET', url: '/api/console/stats?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z' }));
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('previews a video from one of its frames', async () => {
     const token = await openCase('adult');
     const { payload, headers } = multipart(readFileSync(join(VPDQ_DIR, 'sample-videos/test-padded-dimensions.mp4')));
