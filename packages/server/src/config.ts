@@ -1,6 +1,12 @@
 // Configuration, parsed once at start from the environment, validated and
-// typed. Every bad variable is reported at once, and the process does not
-// start on a half-valid configuration.
+// typed. Every bad variable is reported at once (an operator fixing a
+// deployment should not discover problems one restart at a time), and the
+// process does not start on a half-valid configuration.
+//
+// Error messages name the variable and say what was expected, never what was
+// given: DATABASE_URL carries a password and DISRUPT_MASTER_KEY is the key
+// that protects every victim's media, so neither may end up in a terminal
+// scroll-back or a log collector.
 
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -8,70 +14,145 @@ import { z } from 'zod';
 export const ROLES = ['api', 'worker', 'monitor'] as const;
 export type Role = (typeof ROLES)[number];
 
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+/** pino's levels; `silent` for commands whose output is their result (CLI). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
-const schema = z.object({
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
-    .optional(),
-  DISRUPT_DATA_DIR: z.string().min(1).default('./data'),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  DISRUPT_ROLES: z
-    .string()
-    .default(ROLES.join(','))
-    .transform((s) => s.split(',').map((r) => r.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(ROLES)).min(1)),
-  DISRUPT_MASTER_KEY: z
-    .string()
-    .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes in base64')
-    .optional(),
-  DISRUPT_ALLOW_MINOR_MEDIA: bool.default(false),
-  DISRUPT_MEDIA_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
-  DISRUPT_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).default(100 * 1024 * 1024),
-  DISRUPT_TRUST_PROXY: bool.default(false),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+export const DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+const MASTER_KEY_BYTES = 32;
 
 export interface Config {
+  /** Embedded PGlite in the data folder unless DATABASE_URL names a PostgreSQL server. */
   readonly database: { readonly kind: 'pglite'; readonly dataDir: string } | { readonly kind: 'postgres'; readonly url: string };
-  /** Always set: media, the lock and (embedded) the master key live here. */
+  /** Absolute. Always set, even with PostgreSQL: media, the lock and (embedded) the master key live here. */
   readonly dataDir: string;
   readonly host: string;
+  /** 0 lets the system choose (tests). */
   readonly port: number;
+  /** Which parts of the program this process runs; never empty, no duplicates. */
   readonly roles: readonly Role[];
-  /** From DISRUPT_MASTER_KEY; null means the key file in the data folder. */
+  /** From DISRUPT_MASTER_KEY (32 bytes); null means the key file in the data folder. */
   readonly masterKey: Uint8Array | null;
+  /** Media of minors is refused unless the hotline has a legal mandate to review it. */
   readonly allowMinorMedia: boolean;
+  /** Unreviewed media is deleted after this many days. */
   readonly mediaRetentionDays: number;
   readonly maxUploadBytes: number;
+  /** Honour X-Forwarded-* (only behind a proxy you run; otherwise clients could forge them). */
   readonly trustProxy: boolean;
-  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly logLevel: LogLevel;
 }
 
+/**
+ * A result, not an exception: a bad configuration is an expected outcome that
+ * the caller (server, CLI) reports in its own way.
+ */
 export type ConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly errors: readonly string[] };
 
-/** Reads the configuration; on failure, one sentence per bad variable (names, never values). */
+// ---------------------------------------------------------------------------
+// Parsers. Each refuses anything ambiguous (" 8080", "1e3", "0x50", "yes"):
+// a setting that silently means something else than the operator thought is
+// worse than one that stops the start.
+
+function integer(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const postgresUrl = z.string().refine((s) => {
+  if (!URL.canParse(s)) return false;
+  const url = new URL(s);
+  return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+});
+
+const roles = z
+  .string()
+  .transform((s) => s.split(',').map((r) => r.trim()))
+  // Empty entries ("api,,worker") are more likely a typo than a wish: refused.
+  .pipe(z.array(z.enum(ROLES)).min(1))
+  .transform((list) => [...new Set(list)]);
+
+const masterKey = z
+  .string()
+  // Canonical base64 only: Buffer.from(…, 'base64') skips characters it does
+  // not know, so a mangled key could otherwise decode to 32 other bytes.
+  .refine((s) => /^[A-Za-z0-9+/]+={0,2}$/.test(s) && s.length % 4 === 0 && Buffer.from(s, 'base64').length === MASTER_KEY_BYTES)
+  .transform((s) => new Uint8Array(Buffer.from(s, 'base64')));
+
+/** Every variable, its parser and what it expects (the only text an error shows). */
+const VARIABLES = {
+  DATABASE_URL: { schema: postgresUrl.optional(), expected: 'a postgres:// or postgresql:// URL with a host (unset: embedded database in DISRUPT_DATA_DIR)' },
+  DISRUPT_DATA_DIR: { schema: z.string().default('./data'), expected: 'a folder path (default ./data)' },
+  HOST: { schema: z.string().regex(/^\S+$/).default('127.0.0.1'), expected: 'a host name or address without spaces (default 127.0.0.1)' },
+  PORT: { schema: integer(0, 65535).default(8080), expected: 'an integer from 0 to 65535 (default 8080)' },
+  DISRUPT_ROLES: { schema: roles.default([...ROLES]), expected: `a comma-separated list of ${ROLES.join(', ')} (default all)` },
+  DISRUPT_MASTER_KEY: { schema: masterKey.optional(), expected: `${MASTER_KEY_BYTES} bytes in standard base64 (unset: the key file in the data folder)` },
+  DISRUPT_ALLOW_MINOR_MEDIA: { schema: bool.default(false), expected: 'true, false, 1 or 0 (default false)' },
+  DISRUPT_MEDIA_RETENTION_DAYS: { schema: integer(1, 36_500).default(30), expected: 'a whole number of days, at least 1 (default 30)' },
+  DISRUPT_MAX_UPLOAD_BYTES: { schema: integer(1024, Number.MAX_SAFE_INTEGER).default(DEFAULT_MAX_UPLOAD_BYTES), expected: `a whole number of bytes, at least 1024 (default ${DEFAULT_MAX_UPLOAD_BYTES})` },
+  DISRUPT_TRUST_PROXY: { schema: bool.default(false), expected: 'true, false, 1 or 0 (default false)' },
+  LOG_LEVEL: { schema: z.enum(LOG_LEVELS).default('info'), expected: `one of ${LOG_LEVELS.join(', ')} (default info)` },
+} as const;
+
+type VariableName = keyof typeof VARIABLES;
+
+const schema = z.object({
+  DATABASE_URL: VARIABLES.DATABASE_URL.schema,
+  DISRUPT_DATA_DIR: VARIABLES.DISRUPT_DATA_DIR.schema,
+  HOST: VARIABLES.HOST.schema,
+  PORT: VARIABLES.PORT.schema,
+  DISRUPT_ROLES: VARIABLES.DISRUPT_ROLES.schema,
+  DISRUPT_MASTER_KEY: VARIABLES.DISRUPT_MASTER_KEY.schema,
+  DISRUPT_ALLOW_MINOR_MEDIA: VARIABLES.DISRUPT_ALLOW_MINOR_MEDIA.schema,
+  DISRUPT_MEDIA_RETENTION_DAYS: VARIABLES.DISRUPT_MEDIA_RETENTION_DAYS.schema,
+  DISRUPT_MAX_UPLOAD_BYTES: VARIABLES.DISRUPT_MAX_UPLOAD_BYTES.schema,
+  DISRUPT_TRUST_PROXY: VARIABLES.DISRUPT_TRUST_PROXY.schema,
+  LOG_LEVEL: VARIABLES.LOG_LEVEL.schema,
+} satisfies Record<VariableName, z.ZodType>);
+
+function isVariable(name: PropertyKey | undefined): name is VariableName {
+  return typeof name === 'string' && Object.hasOwn(VARIABLES, name);
+}
+
+/**
+ * Reads the configuration from an environment-like record (process.env, or a
+ * test's object). An empty value counts as unset, as `VAR=` in a compose file
+ * or a systemd unit means. On failure: one line per bad variable, in a stable
+ * order, naming it and what it expects — never its value.
+ */
 export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const present: Partial<Record<VariableName, string>> = {};
+  for (const name of Object.keys(VARIABLES) as VariableName[]) {
+    const value = env[name];
+    if (value !== undefined && value !== '') present[name] = value;
+  }
   const parsed = schema.safeParse(present);
   if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`) };
+    const bad = new Set<VariableName>();
+    for (const issue of parsed.error.issues) {
+      const name = issue.path[0];
+      if (isVariable(name)) bad.add(name);
+    }
+    const errors = (Object.keys(VARIABLES) as VariableName[]).filter((name) => bad.has(name)).map((name) => `${name}: expected ${VARIABLES[name].expected}`);
+    // An issue without a variable's path would be a bug here; still never start on it.
+    return { ok: false, errors: errors.length > 0 ? errors : ['environment: invalid configuration'] };
   }
   const v = parsed.data;
   const dataDir = resolve(v.DISRUPT_DATA_DIR);
   return {
     ok: true,
     config: {
-      database: v.DATABASE_URL ? { kind: 'postgres', url: v.DATABASE_URL } : { kind: 'pglite', dataDir },
+      database: v.DATABASE_URL === undefined ? { kind: 'pglite', dataDir } : { kind: 'postgres', url: v.DATABASE_URL },
       dataDir,
       host: v.HOST,
       port: v.PORT,
       roles: v.DISRUPT_ROLES,
-      masterKey: v.DISRUPT_MASTER_KEY ? new Uint8Array(Buffer.from(v.DISRUPT_MASTER_KEY, 'base64')) : null,
+      masterKey: v.DISRUPT_MASTER_KEY ?? null,
       allowMinorMedia: v.DISRUPT_ALLOW_MINOR_MEDIA,
       mediaRetentionDays: v.DISRUPT_MEDIA_RETENTION_DAYS,
       maxUploadBytes: v.DISRUPT_MAX_UPLOAD_BYTES,
@@ -79,4 +160,26 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       logLevel: v.LOG_LEVEL,
     },
   };
+}
+
+/** Where loadConfigOrExit reports and how it stops; injectable so that tests need not end the process. */
+export interface ExitIo {
+  readonly stderr: (text: string) => void;
+  readonly exit: (code: number) => never;
+}
+
+/** sysexits.h EX_CONFIG: supervisors (systemd, Kubernetes) can tell "misconfigured" from "crashed". */
+export const EXIT_BAD_CONFIG = 78;
+
+const processIo: ExitIo = {
+  stderr: (text) => process.stderr.write(text),
+  exit: (code) => process.exit(code),
+};
+
+/** For entry points: the configuration, or every problem on stderr and exit 78 before anything starts. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env, io: ExitIo = processIo): Config {
+  const result = loadConfig(env);
+  if (result.ok) return result.config;
+  io.stderr(`disrupt: bad configuration:\n${result.errors.map((e) => `  ${e}\n`).join('')}`);
+  return io.exit(EXIT_BAD_CONFIG);
 }

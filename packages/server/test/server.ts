@@ -56,3 +56,14 @@ export function describeServer(name: string, suite: (fixture: ServerFixture) => 
     });
   }
 }
+
+/** A multipart/form-data body with one "file" field, as the portal sends media. */
+export function multipart(bytes: Uint8Array, filename = 'upload.bin'): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = '----disrupt-test-boundary';
+  const payload = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    Buffer.from(bytes),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}

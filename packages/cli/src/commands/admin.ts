@@ -1,8 +1,8 @@
 // disrupt admin create EMAIL: an account and its one-time enrolment link.
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AccountService, type OpenStorage, type UserRole, loadConfig, loadMasterKey, openStorage } from '@disrupt/server';
+import { AccountService, type UserRole, loadMasterKey } from '@disrupt/server';
 import { type CliIo, type Command, UsageError } from '../io.ts';
+import { withStorage } from '../storage.ts';
 
 const USAGE = `Usage: disrupt admin create EMAIL [--role admin|supervisor|analyst] [--data DIR]
 
@@ -21,31 +21,19 @@ export const adminCommand: Command = {
     if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new UsageError('EMAIL is not an email address');
     const role = values.role;
     if (role !== 'admin' && role !== 'supervisor' && role !== 'analyst') throw new UsageError('--role must be admin, supervisor or analyst');
-    const loaded = loadConfig({ ...process.env, ...(values.data === undefined ? {} : { DISRUPT_DATA_DIR: resolve(io.cwd, values.data) }), LOG_LEVEL: 'silent' });
-    if (!loaded.ok) throw new UsageError(`bad configuration:\n  ${loaded.errors.join('\n  ')}`);
-    let storage: OpenStorage;
-    try {
-      storage = await openStorage(loaded.config, 'admin create');
-    } catch (error) {
-      if (error instanceof Error && error.name === 'DataFolderBusyError') {
-        io.stderr(`disrupt admin: ${error.message}\n`);
-        return 1;
+    return withStorage(io, 'admin create', values.data, async (storage, config) => {
+      try {
+        const accounts = new AccountService({ database: storage.database, masterKey: loadMasterKey(config) });
+        const { enrolmentToken } = await accounts.createUser(email, role satisfies UserRole, 'operator:cli');
+        io.stdout(`Enrolment link for ${email.toLowerCase()} (${role}), valid 24 hours, usable once:\n  http://${config.host}:${config.port}/console/enrol#${enrolmentToken}\n`);
+        return 0;
+      } catch (error) {
+        if (error instanceof Error && error.name === 'AppError') {
+          io.stderr(`disrupt admin: ${error.message}\n`);
+          return 1;
+        }
+        throw error;
       }
-      throw error;
-    }
-    try {
-      const accounts = new AccountService({ database: storage.database, masterKey: loadMasterKey(loaded.config) });
-      const { enrolmentToken } = await accounts.createUser(email, role satisfies UserRole, 'operator:cli');
-      io.stdout(`Enrolment link for ${email.toLowerCase()} (${role}), valid 24 hours, usable once:\n  http://${loaded.config.host}:${loaded.config.port}/console/enrol#${enrolmentToken}\n`);
-      return 0;
-    } catch (error) {
-      if (error instanceof Error && error.name === 'AppError') {
-        io.stderr(`disrupt admin: ${error.message}\n`);
-        return 1;
-      }
-      throw error;
-    } finally {
-      await storage.close();
-    }
+    });
   },
 };

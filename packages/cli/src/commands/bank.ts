@@ -3,8 +3,9 @@ import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { type OpenStorage, type SignalType, bankStats, exportEntries, importLines, loadConfig, openStorage, removeSignal } from '@disrupt/server';
+import { type SignalType, bankStats, exportEntries, importLines, removeSignal } from '@disrupt/server';
 import { type CliIo, type Command, UsageError } from '../io.ts';
+import { withStorage } from '../storage.ts';
 
 const USAGE = `Usage: disrupt bank <import FILE | export | remove SIGNAL_TYPE VALUE | stats> [--data DIR]
 
@@ -30,19 +31,7 @@ export const bankCommand: Command = {
     if (action === 'remove' && (rest.length !== 2 || !['pdq', 'md5', 'vpdq'].includes(rest[0]!))) throw new UsageError('remove takes SIGNAL_TYPE (pdq, md5 or vpdq) and VALUE');
     if ((action === 'export' || action === 'stats') && rest.length > 0) throw new UsageError(`${action} takes no argument`);
 
-    const loaded = loadConfig({ ...process.env, ...(values.data === undefined ? {} : { DISRUPT_DATA_DIR: resolve(io.cwd, values.data) }), LOG_LEVEL: 'silent' });
-    if (!loaded.ok) throw new UsageError(`bad configuration:\n  ${loaded.errors.join('\n  ')}`);
-    let storage: OpenStorage;
-    try {
-      storage = await openStorage(loaded.config, `bank ${action}`);
-    } catch (error) {
-      if (error instanceof Error && error.name === 'DataFolderBusyError') {
-        io.stderr(`disrupt bank: ${error.message}\n`);
-        return 1;
-      }
-      throw error;
-    }
-    try {
+    return withStorage(io, `bank ${action}`, values.data, async (storage) => {
       switch (action) {
         case 'import': {
           const input = rest[0] === '-' ? io.stdin : createReadStream(resolve(io.cwd, rest[0]!));
@@ -67,8 +56,6 @@ export const bankCommand: Command = {
           io.stdout(`${JSON.stringify(await bankStats(storage.database))}\n`);
           return 0;
       }
-    } finally {
-      await storage.close();
-    }
+    });
   },
 };

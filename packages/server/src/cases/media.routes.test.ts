@@ -6,21 +6,11 @@ import { deflateSync } from 'node:zlib';
 import type { InjectOptions } from 'fastify';
 import { expect, it } from 'vitest';
 import { PDQ_DIR, VPDQ_DIR, vectorRow } from '../../../../test/reference.ts';
-import { describeServer } from '../../test/server.ts';
+import { describeServer, multipart } from '../../test/server.ts';
 
 const BRIDGE = 'data/bridge-mods/aaa-orig.jpg';
 const jpeg = readFileSync(join(PDQ_DIR, BRIDGE));
 const video = readFileSync(join(VPDQ_DIR, 'sample-videos/test-padded-dimensions.mp4'));
-
-function multipart(bytes: Uint8Array, filename = 'upload.bin'): { payload: Buffer; headers: Record<string, string> } {
-  const boundary = '----disrupt-test-boundary';
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
-    Buffer.from(bytes),
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 function bombPng(): Buffer {
   // IHDR claiming 60000 × 60000 RGB; CRCs are not checked before the size is.

@@ -12,7 +12,7 @@ import { formatVpdqLine } from '@disrupt/hashing';
 import { type FileHash, type HashPool, type MediaFailure, type MediaResult, mediaFailure, sniff } from '@disrupt/media';
 import type { SignalInput } from '../bank/bank.repository.ts';
 import { type Key, encrypt, unwrapKey } from '../crypto/envelope.ts';
-import type { Database } from '../db/database.ts';
+import type { Database, Executor } from '../db/database.ts';
 import { caseItems, cases, mediaObjects } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { appendAudit } from '../audit/audit.ts';
@@ -72,9 +72,7 @@ export class MediaService {
     // Already known and verified: decided as a duplicate at once, never stored, never shown to anyone.
     if (this.knownVerified(hashed.value)) {
       const outcome = await database.db.transaction(async (tx) => {
-        const [locked] = await tx.select({ status: cases.status }).from(cases).where(eq(cases.id, caseId)).for('update');
-        if (locked?.status !== 'open') throw new AppError('not_found');
-        const existing = await findDuplicate(tx, caseId, draft);
+        const existing = await lockOpenCaseAndFind(tx, caseId, draft);
         if (existing) return { itemId: existing, duplicate: true };
         const itemId = await insertItem(tx, caseId, draft, await nextPosition(tx, caseId), this.now(), ['received', 'shared']);
         await tx.update(caseItems).set({ decision: 'duplicate', decidedAt: this.now() }).where(eq(caseItems.id, itemId));
@@ -89,9 +87,7 @@ export class MediaService {
     await store.put(objectId, encrypt(dataKey, bytes, `media:${objectId}`));
     try {
       const outcome = await database.db.transaction(async (tx) => {
-        const [locked] = await tx.select({ status: cases.status }).from(cases).where(eq(cases.id, caseId)).for('update');
-        if (locked?.status !== 'open') throw new AppError('not_found');
-        const existing = await findDuplicate(tx, caseId, draft);
+        const existing = await lockOpenCaseAndFind(tx, caseId, draft);
         if (existing) return { itemId: existing, duplicate: true };
         const itemId = await insertItem(tx, caseId, draft, await nextPosition(tx, caseId), this.now(), ['received', 'in_review']);
         await tx.insert(mediaObjects).values({ id: objectId, itemId, byteSize: bytes.length, createdAt: this.now() });
@@ -143,6 +139,13 @@ export class MediaService {
       await rm(dir, { recursive: true, force: true });
     }
   }
+}
+
+/** Locks the case (one writer at a time), checks it is open, and finds the same content already in it. */
+async function lockOpenCaseAndFind(tx: Executor, caseId: string, draft: ItemDraft): Promise<string | null> {
+  const [locked] = await tx.select({ status: cases.status }).from(cases).where(eq(cases.id, caseId)).for('update');
+  if (locked?.status !== 'open') throw new AppError('not_found');
+  return findDuplicate(tx, caseId, draft);
 }
 
 function mediaError(failure: MediaFailure): AppError {

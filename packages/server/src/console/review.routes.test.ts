@@ -8,19 +8,9 @@ import sharp from 'sharp';
 import { beforeAll, expect, it } from 'vitest';
 import { PDQ_DIR, VPDQ_DIR } from '../../../../test/reference.ts';
 import { type ConsoleLogin, as, consoleUser } from '../../test/console.ts';
-import { describeServer } from '../../test/server.ts';
+import { describeServer, multipart } from '../../test/server.ts';
 
 const jpeg = (file: string) => readFileSync(join(PDQ_DIR, file));
-
-function multipart(bytes: Uint8Array) {
-  const boundary = '----disrupt-review';
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a"\r\nContent-Type: application/octet-stream\r\n\r\n`),
-    Buffer.from(bytes),
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 describeServer('review', ({ server, dataDir }) => {
   const inject = (options: InjectOptions) => server().app.inject(options);
