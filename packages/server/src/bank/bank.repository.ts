@@ -30,6 +30,9 @@ export function valueDigest(signalType: SignalType, value: string): string {
   return createHash('sha256').update(`${signalType}:${value}`).digest('hex');
 }
 
+/** Items that hold their entries in the bank: undecided, or accepted by an analyst. */
+const NOT_REJECTED = sql`(${caseItems.decision} is null or ${caseItems.decision} in ('ncii_adult', 'ncii_minor', 'duplicate'))`;
+
 async function lockAndTakeSeq(tx: Executor): Promise<number> {
   await tx.execute(sql`select pg_advisory_xact_lock(${BANK_WRITE_LOCK})`);
   const [row] = await queryRows<{ seq: string | number }>(tx, sql`select nextval('bank_seq') as seq`);
@@ -115,7 +118,7 @@ export async function releaseItems(tx: Executor, itemIds: readonly string[]): Pr
     .from(itemBankEntries)
     .innerJoin(caseItems, eq(caseItems.id, itemBankEntries.itemId))
     .innerJoin(cases, eq(cases.id, caseItems.caseId))
-    .where(and(inArray(itemBankEntries.entryId, entryIds), eq(cases.status, 'open')));
+    .where(and(inArray(itemBankEntries.entryId, entryIds), eq(cases.status, 'open'), NOT_REJECTED));
   const held = new Set(stillHeld.map((r) => r.entryId));
   const orphans = entryIds.filter((id) => !held.has(id));
   if (orphans.length === 0) return 0;
@@ -128,19 +131,62 @@ export async function releaseItems(tx: Executor, itemIds: readonly string[]): Pr
   return active.length;
 }
 
-/** Marks the entries an item holds as analyst-verified (a change partners receive). */
+/**
+ * Marks the entries an item holds as analyst-verified, and brings back any an
+ * earlier rejection had withdrawn (a supervisor reversed it). Each change takes
+ * a sequence number, so partners receive it.
+ */
 export async function verifyItemEntries(tx: Executor, itemId: string): Promise<number> {
   const rows = await tx
-    .select({ id: bankEntries.id })
+    .select({ id: bankEntries.id, status: bankEntries.status, verified: bankEntries.verified })
     .from(bankEntries)
     .innerJoin(itemBankEntries, eq(itemBankEntries.entryId, bankEntries.id))
-    .where(and(eq(itemBankEntries.itemId, itemId), eq(bankEntries.verified, false)))
+    .where(eq(itemBankEntries.itemId, itemId))
     .orderBy(asc(bankEntries.id));
-  for (const { id } of rows) {
+  let changed = 0;
+  for (const row of rows) {
+    const revive = row.status === 'withdrawn';
+    if (row.verified && !revive) continue;
     const seq = await lockAndTakeSeq(tx);
-    await tx.update(bankEntries).set({ verified: true, seq, updatedAt: new Date() }).where(eq(bankEntries.id, id));
+    await tx
+      .update(bankEntries)
+      .set({ verified: true, ...(revive ? { status: 'active' as const } : {}), seq, updatedAt: new Date() })
+      .where(eq(bankEntries.id, row.id));
+    changed++;
   }
-  return rows.length;
+  return changed;
+}
+
+/**
+ * An analyst rejected the item: its entries leave the active bank (tombstones)
+ * unless an item of an open case that nobody rejected still holds them. The
+ * links stay, so a supervisor's reversal can bring the entries back.
+ */
+export async function withdrawRejectedItemEntries(tx: Executor, itemId: string): Promise<number> {
+  const linked = await tx.select({ entryId: itemBankEntries.entryId }).from(itemBankEntries).where(eq(itemBankEntries.itemId, itemId));
+  let withdrawn = 0;
+  for (const { entryId } of linked) {
+    const [holder] = await tx
+      .select({ itemId: caseItems.id })
+      .from(itemBankEntries)
+      .innerJoin(caseItems, eq(caseItems.id, itemBankEntries.itemId))
+      .innerJoin(cases, eq(cases.id, caseItems.caseId))
+      .where(
+        and(
+          eq(itemBankEntries.entryId, entryId),
+          eq(cases.status, 'open'),
+          sql`${caseItems.id} <> ${itemId}`,
+          NOT_REJECTED,
+        ),
+      )
+      .limit(1);
+    if (holder) continue;
+    const [entry] = await tx.select({ status: bankEntries.status }).from(bankEntries).where(eq(bankEntries.id, entryId));
+    if (entry?.status !== 'active') continue;
+    await setStatus(tx, entryId, 'withdrawn');
+    withdrawn++;
+  }
+  return withdrawn;
 }
 
 /** Entries changed after `cursor`, in sequence order: the partners' incremental feed. */

@@ -81,6 +81,7 @@ describeServer('console accounts', ({ server }) => {
       'GET /api/console/items/:id/preview': { request: () => ({ method: 'GET', url: `/api/console/items/${target}/preview` }), expected: [401, 404, 404, 404] },
       'POST /api/console/items/:id/reveal': { request: () => ({ method: 'POST', url: `/api/console/items/${target}/reveal` }), expected: [401, 404, 404, 404] },
       'GET /api/console/reveals': { request: () => ({ method: 'GET', url: '/api/console/reveals' }), expected: [401, 200, 200, 404] },
+      'POST /api/console/items/:id/reverse': { request: () => ({ method: 'POST', url: `/api/console/items/${target}/reverse`, payload: { decision: 'ncii_adult' } }), expected: [401, 404, 404, 404] },
       'GET /api/console/stats': { request: () => ({ method: 'GET', url: '/api/console/stats' }), expected: [401, 404, 200, 200] },
       'POST /api/console/logout': { request: () => ({ method: 'POST', url: '/api/console/logout' }), expected: [401, 204, 204, 204] },
     };

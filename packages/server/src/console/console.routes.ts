@@ -246,6 +246,23 @@ export function consoleRoutes(accounts: AccountService, review: ReviewService, d
       },
     );
 
+    app.post(
+      '/api/console/items/:id/reverse',
+      {
+        config: { access: ['supervisor', 'admin'] },
+        schema: {
+          tags: ['console'],
+          summary: 'Reverse a decision (supervisors; audited): the bank follows',
+          params: z.object({ id: z.uuid() }),
+          body: z.object({ decision: z.enum(DECISIONS), aiGenerated: z.boolean().optional(), reason: z.enum(NOT_ACTIONABLE_REASONS).optional() }).strict(),
+        },
+      },
+      async (request, reply) => {
+        await review.reverse(request.params.id, session(request).user.id, request.body);
+        return reply.code(204).send();
+      },
+    );
+
     app.get(
       '/api/console/items/:id/preview',
       {

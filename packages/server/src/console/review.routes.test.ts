@@ -112,7 +112,19 @@ describeServer('review', ({ server, dataDir }) => {
     expect((await inject(as(supervisor, { method: 'POST', url: `/api/console/items/${photo.id}/decision`, payload: { decision: 'not_actionable', reason: 'out_of_scope' } }))).statusCode).toBe(204);
     const after = (await view(adultToken)).items.find((i) => i.id === photo.id)!;
     expect(after.status).toBe('not_actionable');
-    expect(after.signals).toEqual([]);
+    expect(after.signals.length).toBeGreaterThan(0);
+    expect(after.signals.every((s) => s.status === 'withdrawn')).toBe(true);
+
+    // A supervisor reverses it: the hashes come back, verified; analysts cannot reverse.
+    const reverse = (who: ConsoleLogin) => inject(as(who, { method: 'POST', url: `/api/console/items/${photo.id}/reverse`, payload: { decision: 'ncii_adult' } }));
+    expect((await reverse(analyst)).statusCode).toBe(404);
+    expect((await reverse(supervisor)).statusCode).toBe(204);
+    const reversed = (await view(adultToken)).items.find((i) => i.id === photo.id)!;
+    expect(reversed.status).toBe('shared');
+    expect(reversed.signals.every((s) => s.status === 'active' && s.verified)).toBe(true);
+    // And back again, so the rest of this file sees it rejected.
+    expect((await inject(as(supervisor, { method: 'POST', url: `/api/console/items/${photo.id}/reverse`, payload: { decision: 'not_actionable', reason: 'out_of_scope' } }))).statusCode).toBe(204);
+    expect((await view(adultToken)).items.find((i) => i.id === photo.id)!.signals.every((s) => s.status === 'withdrawn')).toBe(true);
     await server().bankIndex.refresh();
     const queue = (await inject(as(analyst, { method: 'GET', url: '/api/console/queue' }))).json<{ items: unknown[] }>();
     expect(queue.items.every((i) => (i as { kind: string }).kind === 'url')).toBe(true);

@@ -16,8 +16,8 @@ import { and, count, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { type Key, decrypt, unwrapKey } from '../crypto/envelope.ts';
 import { appendAudit } from '../audit/audit.ts';
-import { releaseItems, verifyItemEntries } from '../bank/bank.repository.ts';
-import { type Database, queryRows } from '../db/database.ts';
+import { verifyItemEntries, withdrawRejectedItemEntries } from '../bank/bank.repository.ts';
+import { type Database, type Executor, queryRows } from '../db/database.ts';
 import { DECISIONS, NOT_ACTIONABLE_REASONS, auditLog, caseItems, cases, itemEvents, mediaObjects } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { MediaStore } from '../media/media-store.ts';
@@ -129,25 +129,7 @@ export class ReviewService {
       if (item.decision !== null) throw new AppError('conflict', 'this item is already decided');
       if (item.claimedBy !== userId || !item.claimExpiresAt || item.claimExpiresAt < now) throw new AppError('conflict', 'claim the item before deciding it');
 
-      const accepted = input.decision === 'ncii_adult' || input.decision === 'ncii_minor' || input.decision === 'duplicate';
-      if (accepted) await verifyItemEntries(tx, itemId);
-      else await releaseItems(tx, [itemId]);
-      const status = !accepted ? 'not_actionable' : item.kind === 'url' ? 'in_review' : 'shared';
-      await tx
-        .update(caseItems)
-        .set({
-          decision: input.decision,
-          decisionAiGenerated: input.aiGenerated ?? null,
-          decisionReason: input.decision === 'not_actionable' ? (input.reason ?? null) : null,
-          decidedBy: userId,
-          decidedAt: now,
-          claimedBy: null,
-          claimExpiresAt: null,
-          status,
-          updatedAt: now,
-        })
-        .where(eq(caseItems.id, itemId));
-      if (status !== item.status) await tx.insert(itemEvents).values({ itemId, status, at: now });
+      await this.applyDecision(tx, itemId, item.kind, input, userId, now, item.status);
       const media = await tx.select({ id: mediaObjects.id }).from(mediaObjects).where(and(eq(mediaObjects.itemId, itemId), isNull(mediaObjects.deletedAt)));
       if (media.length > 0) await tx.update(mediaObjects).set({ deletedAt: now }).where(inArray(mediaObjects.id, media.map((m) => m.id)));
       await appendAudit(tx, { actor: `user:${userId}`, action: 'item.decide', subject: `item:${itemId}`, detail: { decision: input.decision } }, now);
@@ -156,6 +138,47 @@ export class ReviewService {
     // After the commit: a blob whose erasure rolled back must not vanish. A
     // crash here leaves a blob marked erased; the retention job removes it.
     for (const id of erased) await this.deps.store.delete(id);
+  }
+
+  /**
+   * A supervisor replaces an item's decision: the bank follows (rejected →
+   * accepted brings its hashes back, verified; accepted → rejected withdraws
+   * them), and the reversal is audited with both decisions.
+   */
+  async reverse(itemId: string, supervisorId: string, input: DecisionInput): Promise<void> {
+    if (input.decision === 'not_actionable' && !input.reason) throw new AppError('validation_failed', 'not_actionable needs a reason', { details: [{ path: 'body.reason', message: 'required' }] });
+    const now = this.now();
+    await this.deps.database.db.transaction(async (tx) => {
+      const [item] = await tx.select().from(caseItems).where(eq(caseItems.id, itemId)).for('update');
+      if (!item) throw new AppError('not_found');
+      if (item.decision === null) throw new AppError('conflict', 'this item has no decision to reverse');
+      if (item.decision === input.decision) return;
+      await this.applyDecision(tx, itemId, item.kind, input, supervisorId, now, item.status);
+      await appendAudit(tx, { actor: `user:${supervisorId}`, action: 'item.reverse', subject: `item:${itemId}`, detail: { from: item.decision, to: input.decision } }, now);
+    });
+  }
+
+  private async applyDecision(tx: Executor, itemId: string, kind: 'url' | 'photo' | 'video', input: DecisionInput, userId: string, now: Date, previousStatus: string): Promise<void> {
+    const accepted = input.decision === 'ncii_adult' || input.decision === 'ncii_minor' || input.decision === 'duplicate';
+    const status = !accepted ? 'not_actionable' : kind === 'url' ? 'in_review' : 'shared';
+    // The decision first: withdrawal looks for other holders that nobody rejected.
+    await tx
+      .update(caseItems)
+      .set({
+        decision: input.decision,
+        decisionAiGenerated: input.aiGenerated ?? null,
+        decisionReason: input.decision === 'not_actionable' ? (input.reason ?? null) : null,
+        decidedBy: userId,
+        decidedAt: now,
+        claimedBy: null,
+        claimExpiresAt: null,
+        status,
+        updatedAt: now,
+      })
+      .where(eq(caseItems.id, itemId));
+    if (accepted) await verifyItemEntries(tx, itemId);
+    else await withdrawRejectedItemEntries(tx, itemId);
+    if (status !== previousStatus) await tx.insert(itemEvents).values({ itemId, status, at: now });
   }
 
   /** The decrypted media of an item still awaiting its decision, or not found. */
