@@ -198,6 +198,8 @@ export function consoleRoutes(accounts: AccountService, review: ReviewService, d
       },
     );
 
+    const decisionBody = z.object({ decision: z.enum(DECISIONS), aiGenerated: z.boolean().optional(), reason: z.enum(NOT_ACTIONABLE_REASONS).optional() }).strict();
+
     const queueEntry = z.object({
       itemId: z.string(),
       kind: z.enum(['url', 'photo', 'video']),
@@ -237,7 +239,7 @@ export function consoleRoutes(accounts: AccountService, review: ReviewService, d
           tags: ['console'],
           summary: 'Decide a claimed item',
           params: z.object({ id: z.uuid() }),
-          body: z.object({ decision: z.enum(DECISIONS), aiGenerated: z.boolean().optional(), reason: z.enum(NOT_ACTIONABLE_REASONS).optional() }).strict(),
+          body: decisionBody,
         },
       },
       async (request, reply) => {
@@ -254,7 +256,7 @@ export function consoleRoutes(accounts: AccountService, review: ReviewService, d
           tags: ['console'],
           summary: 'Reverse a decision (supervisors; audited): the bank follows',
           params: z.object({ id: z.uuid() }),
-          body: z.object({ decision: z.enum(DECISIONS), aiGenerated: z.boolean().optional(), reason: z.enum(NOT_ACTIONABLE_REASONS).optional() }).strict(),
+          body: decisionBody,
         },
       },
       async (request, reply) => {
