@@ -1,36 +1,169 @@
+import { isAbsolute } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.ts';
+import { type Config, EXIT_BAD_CONFIG, type ExitIo, loadConfig, loadConfigOrExit } from './config.ts';
+
+function ok(env: Record<string, string | undefined>): Config {
+  const result = loadConfig(env);
+  if (!result.ok) throw new Error(`expected a valid configuration: ${result.errors.join('; ')}`);
+  return result.config;
+}
+
+function errors(env: Record<string, string | undefined>): readonly string[] {
+  const result = loadConfig(env);
+  if (result.ok) throw new Error('expected an invalid configuration');
+  return result.errors;
+}
 
 describe('loadConfig', () => {
   it('defaults to the embedded database in ./data, all roles, localhost:8080', () => {
-    const result = loadConfig({});
-    expect(result.ok).toBe(true);
-    if (!result.ok) return;
-    expect(result.config).toMatchObject({ host: '127.0.0.1', port: 8080, roles: ['api', 'worker', 'monitor'], masterKey: null, allowMinorMedia: false });
-    expect(result.config.database).toEqual({ kind: 'pglite', dataDir: expect.stringMatching(/\/data$/) as unknown });
+    const config = ok({});
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      roles: ['api', 'worker', 'monitor'],
+      masterKey: null,
+      allowMinorMedia: false,
+      mediaRetentionDays: 30,
+      maxUploadBytes: 100 * 1024 * 1024,
+      trustProxy: false,
+      logLevel: 'info',
+    });
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: expect.stringMatching(/\/data$/) as unknown });
+    expect(isAbsolute(config.dataDir)).toBe(true);
   });
 
   it('uses PostgreSQL when DATABASE_URL is set, and reads every setting', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
-    const result = loadConfig({
+    const config = ok({
       DATABASE_URL: 'postgres://u@db/disrupt',
+      DISRUPT_DATA_DIR: '/srv/disrupt',
+      HOST: '0.0.0.0',
       PORT: '0',
       DISRUPT_ROLES: 'api, worker',
       DISRUPT_MASTER_KEY: key,
       DISRUPT_ALLOW_MINOR_MEDIA: 'true',
+      DISRUPT_MEDIA_RETENTION_DAYS: '7',
+      DISRUPT_MAX_UPLOAD_BYTES: '2048',
       DISRUPT_TRUST_PROXY: '1',
       LOG_LEVEL: 'warn',
     });
-    expect(result.ok && result.config).toMatchObject({ database: { kind: 'postgres', url: 'postgres://u@db/disrupt' }, port: 0, roles: ['api', 'worker'], allowMinorMedia: true, trustProxy: true, logLevel: 'warn' });
-    expect(result.ok && result.config.masterKey?.length).toBe(32);
+    expect(config).toMatchObject({
+      database: { kind: 'postgres', url: 'postgres://u@db/disrupt' },
+      dataDir: '/srv/disrupt',
+      host: '0.0.0.0',
+      port: 0,
+      roles: ['api', 'worker'],
+      allowMinorMedia: true,
+      mediaRetentionDays: 7,
+      maxUploadBytes: 2048,
+      trustProxy: true,
+      logLevel: 'warn',
+    });
+    expect(config.masterKey).toEqual(new Uint8Array(32).fill(7));
+  });
+
+  it('accepts postgresql:// too, and treats empty values as unset', () => {
+    expect(ok({ DATABASE_URL: 'postgresql://u:p@db:5433/disrupt?sslmode=require' }).database.kind).toBe('postgres');
+    expect(ok({ DATABASE_URL: '', PORT: '', DISRUPT_ROLES: '' })).toMatchObject({ database: { kind: 'pglite' }, port: 8080, roles: ['api', 'worker', 'monitor'] });
+  });
+
+  it('reads booleans as true/false/1/0 only', () => {
+    expect(ok({ DISRUPT_TRUST_PROXY: 'false', DISRUPT_ALLOW_MINOR_MEDIA: '0' })).toMatchObject({ trustProxy: false, allowMinorMedia: false });
+    for (const bad of ['yes', 'no', 'TRUE', 'on', ' true', '2']) {
+      expect(errors({ DISRUPT_TRUST_PROXY: bad })).toEqual([expect.stringMatching(/^DISRUPT_TRUST_PROXY: /) as unknown]);
+    }
+  });
+
+  it('reads integers strictly: no signs, exponents, hex, fractions or spaces', () => {
+    for (const bad of ['-1', '1e3', '0x50', '80.5', ' 80', '80 ', 'eighty', '65536']) {
+      expect(errors({ PORT: bad })).toEqual([expect.stringMatching(/^PORT: /) as unknown]);
+    }
+    expect(errors({ DISRUPT_MEDIA_RETENTION_DAYS: '0' })).toEqual([expect.stringMatching(/^DISRUPT_MEDIA_RETENTION_DAYS: /) as unknown]);
+    expect(errors({ DISRUPT_MAX_UPLOAD_BYTES: '10' })).toEqual([expect.stringMatching(/^DISRUPT_MAX_UPLOAD_BYTES: /) as unknown]);
+  });
+
+  it('reads roles as a comma list, without duplicates; refuses unknown and empty entries', () => {
+    expect(ok({ DISRUPT_ROLES: 'worker' }).roles).toEqual(['worker']);
+    expect(ok({ DISRUPT_ROLES: 'api,api,monitor' }).roles).toEqual(['api', 'monitor']);
+    for (const bad of ['api,cook', 'api,,worker', ' , ', 'API']) expect(errors({ DISRUPT_ROLES: bad })).toHaveLength(1);
+  });
+
+  it('wants exactly 32 bytes of canonical base64 for the master key', () => {
+    const key = Buffer.alloc(32, 1).toString('base64');
+    expect(ok({ DISRUPT_MASTER_KEY: key }).masterKey).toHaveLength(32);
+    const mangled = `${key.slice(0, 10)}!${key.slice(10)}`; // Buffer.from would silently skip the '!'
+    for (const bad of ['c2hvcnQ=', Buffer.alloc(33).toString('base64'), mangled, Buffer.alloc(32).toString('hex')]) {
+      expect(errors({ DISRUPT_MASTER_KEY: bad })).toEqual([expect.stringMatching(/^DISRUPT_MASTER_KEY: /) as unknown]);
+    }
+  });
+
+  it('refuses database URLs that are not PostgreSQL', () => {
+    for (const bad of ['mysql://u@db/x', 'db.example:5432', 'postgres://', 'file:///tmp/x']) expect(errors({ DATABASE_URL: bad })).toHaveLength(1);
   });
 
   it('lists every bad variable at once, naming it and not echoing its value', () => {
-    const result = loadConfig({ DATABASE_URL: 'mysql://secret-pw@x', PORT: '99999', DISRUPT_ROLES: 'api,cook', DISRUPT_MASTER_KEY: 'c2hvcnQ=', DISRUPT_ALLOW_MINOR_MEDIA: 'yes', LOG_LEVEL: 'loud' });
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    const text = result.errors.join('\n');
-    for (const name of ['DATABASE_URL', 'PORT', 'DISRUPT_ROLES', 'DISRUPT_MASTER_KEY', 'DISRUPT_ALLOW_MINOR_MEDIA', 'LOG_LEVEL']) expect(text).toContain(name);
-    expect(text).not.toContain('secret-pw');
+    const secretKey = 'not!base64!but!secret!material!!';
+    const list = errors({
+      DATABASE_URL: 'mysql://admin:hunter2-secret-pw@x',
+      HOST: 'two words',
+      PORT: '99999',
+      DISRUPT_ROLES: 'api,cook',
+      DISRUPT_MASTER_KEY: secretKey,
+      DISRUPT_ALLOW_MINOR_MEDIA: 'yes',
+      DISRUPT_MEDIA_RETENTION_DAYS: '-3',
+      DISRUPT_MAX_UPLOAD_BYTES: 'lots',
+      DISRUPT_TRUST_PROXY: 'maybe',
+      LOG_LEVEL: 'loud',
+    });
+    const names = ['DATABASE_URL', 'HOST', 'PORT', 'DISRUPT_ROLES', 'DISRUPT_MASTER_KEY', 'DISRUPT_ALLOW_MINOR_MEDIA', 'DISRUPT_MEDIA_RETENTION_DAYS', 'DISRUPT_MAX_UPLOAD_BYTES', 'DISRUPT_TRUST_PROXY', 'LOG_LEVEL'];
+    expect(list.map((line) => line.split(':')[0])).toEqual(names); // one line each, in a stable order
+    const text = list.join('\n');
+    for (const value of ['hunter2', 'secret-pw', secretKey, 'two words', '99999', 'cook', 'maybe', 'loud', 'lots']) expect(text).not.toContain(value);
+  });
+
+  it('ignores variables it does not own', () => {
+    expect(ok({ PATH: '/usr/bin', HOME: '/root', TEST_DATABASE_URL: 'nonsense' }).port).toBe(8080);
+  });
+});
+
+describe('loadConfigOrExit', () => {
+  class Exit extends Error {
+    constructor(readonly code: number) {
+      super(`exit ${code}`);
+    }
+  }
+  function capture(): { io: ExitIo; stderr: () => string } {
+    let text = '';
+    return {
+      io: {
+        stderr: (s) => {
+          text += s;
+        },
+        exit: (code) => {
+          throw new Exit(code);
+        },
+      },
+      stderr: () => text,
+    };
+  }
+
+  it('returns the configuration when it is valid', () => {
+    const { io, stderr } = capture();
+    expect(loadConfigOrExit({ PORT: '9000' }, io).port).toBe(9000);
+    expect(stderr()).toBe('');
+  });
+
+  it('prints every problem and exits with EX_CONFIG before anything starts', () => {
+    const { io, stderr } = capture();
+    let exited: unknown;
+    try {
+      loadConfigOrExit({ PORT: 'x', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://root:pw-in-url@db' }, io);
+    } catch (error) {
+      exited = error;
+    }
+    expect(exited).toBeInstanceOf(Exit);
+    expect((exited as Exit).code).toBe(EXIT_BAD_CONFIG);
+    expect(stderr()).toMatch(/DATABASE_URL: .*\n.*PORT: .*\n.*LOG_LEVEL: /);
+    expect(stderr()).not.toContain('pw-in-url');
   });
 });

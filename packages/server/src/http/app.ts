@@ -1,40 +1,79 @@
 // The HTTP core: one Fastify app with zod schemas that validate requests,
 // serialise responses and produce the OpenAPI document; one place where every
 // error becomes the same JSON shape; health, readiness and metrics; security
-// headers. Route modules (cases, bank, console, partners) plug in as AppPlugins.
+// headers. Route modules (cases, bank, console, partners) plug in as
+// AppPlugins, after the core, so they inherit all of it.
 
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, LogController, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
-import { type ZodTypeProvider, hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import { type ZodTypeProvider, hasZodFastifySchemaValidationErrors, jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { AppError } from '../errors.ts';
+import { z } from 'zod';
+import { type Config, DEFAULT_MAX_UPLOAD_BYTES } from '../config.ts';
+import { AppError, ERROR_CODES, type ErrorDetail } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
+/** The app as route files see it: zod schemas type their requests and replies. */
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger, ZodTypeProvider>;
+
+/**
+ * How a module adds routes. Called on the root instance after the core is in
+ * place, so the error handler, hooks, schemas and metrics apply to its routes.
+ */
 export type AppPlugin = (app: App) => Promise<void>;
 
 export interface AppOptions {
+  /** Body limit (maxUploadBytes) and proxy trust come from here. */
+  readonly config?: Pick<Config, 'maxUploadBytes' | 'trustProxy'>;
   readonly logger: Logger;
-  readonly bodyLimit: number;
-  readonly trustProxy: boolean;
-  /** Readiness: e.g. the database answers. */
-  readonly ready: () => Promise<boolean>;
   readonly plugins?: readonly AppPlugin[];
+  /** Where the HTTP metrics go, so that the process can add its own (jobs, bank) to one /metrics; a fresh registry by default. */
+  readonly metrics?: Registry;
+  /** Readiness, e.g. "the database answers"; /readyz is 503 when it resolves false, throws or hangs. Always ready when absent. */
+  readonly readiness?: () => Promise<boolean>;
+  /** The older name of `readiness`, kept for callers written before it. */
+  readonly ready?: () => Promise<boolean>;
+  /** Overrides config.maxUploadBytes (e.g. to let JSON batches exceed a small upload limit). */
+  readonly bodyLimit?: number;
+  /** Overrides config.trustProxy. */
+  readonly trustProxy?: boolean;
+  /** The API version in the OpenAPI document. */
   readonly version?: string;
 }
 
-const API_CSP = "default-src 'none'; frame-ancestors 'none'";
-const DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'";
+/** Every error response, for route schemas (`response: { 404: errorResponseSchema }`) and the OpenAPI document. */
+export const errorResponseSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .meta({ description: 'An error: a code from a closed set, a message for people, and for validation failures the paths that failed (never the values).' });
+
+// The API answers JSON only: nothing on it should ever load, frame or run anything.
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+// swagger-ui is served from this origin (no CDN) but sets inline styles and shows its logo as a data: URL.
+const DOCS_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/** Route patterns for probes and scrapes: logged at debug, or they would drown every other line. */
+const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+/** The route label of requests that matched no route: raw URLs never become labels (they carry identifiers, and would explode cardinality). */
+const UNMATCHED_ROUTE = 'unmatched';
+/** A readiness check that hangs is a failed one: probes must answer before their own timeout. */
+const READINESS_TIMEOUT_MS = 5000;
 
 export async function buildApp(options: AppOptions): Promise<App> {
   const app = Fastify({
     loggerInstance: options.logger,
     // Our own onResponse line replaces Fastify's request logs, which carry the raw URL and the address.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: options.bodyLimit,
-    trustProxy: options.trustProxy,
-    // Request ids are ours, random, and say nothing about the client.
+    bodyLimit: options.bodyLimit ?? options.config?.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+    trustProxy: options.trustProxy ?? options.config?.trustProxy ?? false,
+    // Request ids are ours, random, and say nothing about the client (nor are they taken from a header it sent).
     genReqId: () => crypto.randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
   // The API speaks JSON: any other body type is refused with 415, not parsed as text.
@@ -42,84 +81,201 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests by route pattern and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
-  const duration = new Histogram({ name: 'http_request_duration_seconds', help: 'HTTP request duration by route pattern', labelNames: ['method', 'route'], registers: [registry] });
+  const metrics = httpMetrics(options.metrics ?? new Registry());
 
   app.addHook('onRequest', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
     reply.header('cross-origin-resource-policy', 'same-origin');
-    reply.header('content-security-policy', _request.url.startsWith('/api/docs') ? DOCS_CSP : API_CSP);
+    // Answers about cases must not sit in shared or browser caches.
+    reply.header('cache-control', 'no-store');
+    // The docs plugin replaces this with DOCS_CSP on its own routes only (staticCSP below).
+    reply.header('content-security-policy', API_CSP);
   });
   app.addHook('onResponse', async (request, reply) => {
     // The route pattern, never the raw URL; no address, no user agent.
-    const route = request.routeOptions.url ?? 'unmatched';
-    const seconds = reply.elapsedTime / 1000;
-    requests.inc({ method: request.method, route, status: String(reply.statusCode) });
-    duration.observe({ method: request.method, route }, seconds);
-    request.log.info({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    const route = routeOf(request);
+    metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    metrics.duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    const line = { method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (QUIET_ROUTES.has(route)) request.log.debug(line, 'request');
+    else request.log.info(line, 'request');
   });
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const appError = normaliseError(error);
-    if (appError.code === 'internal') request.log.error({ err: error }, 'unhandled error');
-    if (appError.retryAfterSeconds !== undefined) void reply.header('retry-after', String(appError.retryAfterSeconds));
-    return reply.code(appError.status).send(appError.toBody());
-  });
+  app.setErrorHandler((error: unknown, request, reply) => sendError(error, request, reply));
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(new AppError('not_found').toBody()));
 
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Disrupt API', version: options.version ?? '0.1.0', description: 'Victims, analysts and partner platforms against the non-consensual sharing of intimate images.' },
+      info: {
+        title: 'Disrupt API',
+        version: options.version ?? '0.1.0',
+        description: 'Victims, analysts and partner platforms against the non-consensual sharing of intimate images.',
+      },
     },
-    transform: jsonSchemaTransform,
+    transform: withErrorResponses,
+    transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: false });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: DOCS_CSP, theme: { title: 'Disrupt API' } });
   app.get('/api/openapi.json', { schema: { hide: true } }, (_request, reply) => reply.send(app.swagger()));
 
   app.get('/healthz', { schema: { hide: true } }, (_request, reply) => reply.send({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
-    const ready = await options.ready().catch(() => false);
+  const readiness = options.readiness ?? options.ready ?? (() => Promise.resolve(true));
+  app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
+    const ready = await checkReadiness(readiness, request.log);
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable' });
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.header('content-type', registry.contentType).send(await registry.metrics()));
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
 
   for (const plugin of options.plugins ?? []) await plugin(app);
   await app.ready();
   return app;
 }
 
-/** Anything thrown, as one of our errors: the single place that decides what a client sees. */
+function routeOf(request: FastifyRequest): string {
+  return request.routeOptions.url ?? UNMATCHED_ROUTE;
+}
+
+interface HttpMetrics {
+  readonly registry: Registry;
+  readonly requests: Counter<'method' | 'route' | 'status'>;
+  readonly duration: Histogram<'method' | 'route'>;
+}
+
+/** The HTTP metrics in a registry, reusing them when a registry is shared by several apps (tests, restarts in-process). */
+function httpMetrics(registry: Registry): HttpMetrics {
+  // Default metrics are registered once per registry: registering twice throws.
+  if (registry.getSingleMetric('process_cpu_user_seconds_total') === undefined) collectDefaultMetrics({ register: registry });
+  const existingRequests = registry.getSingleMetric('http_requests_total');
+  const existingDuration = registry.getSingleMetric('http_request_duration_seconds');
+  const requests =
+    existingRequests instanceof Counter
+      ? (existingRequests as Counter<'method' | 'route' | 'status'>)
+      : new Counter({ name: 'http_requests_total', help: 'HTTP requests by method, route pattern and status', labelNames: ['method', 'route', 'status'] as const, registers: [registry] });
+  const duration =
+    existingDuration instanceof Histogram
+      ? (existingDuration as Histogram<'method' | 'route'>)
+      : new Histogram({
+          name: 'http_request_duration_seconds',
+          help: 'HTTP request duration by method and route pattern',
+          labelNames: ['method', 'route'] as const,
+          // Up to a minute: media uploads are slow, and the default buckets stop at 10 s.
+          buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+          registers: [registry],
+        });
+  return { registry, requests, duration };
+}
+
+async function checkReadiness(readiness: () => Promise<boolean>, log: Logger): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(false);
+    }, READINESS_TIMEOUT_MS);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([readiness(), timeout]);
+  } catch (error) {
+    log.warn({ err: error }, 'readiness check failed');
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The one place that decides what a client sees when anything goes wrong, and what the logs keep of it. */
+function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const appError = normaliseError(error);
+  if (appError.status >= 500) {
+    // The error's class, code and stack frames (logger.ts drops its message); the route pattern, not the URL.
+    const line = { err: error, method: request.method, route: routeOf(request) };
+    if (appError.code === 'internal') request.log.error(line, 'request failed');
+    else request.log.warn(line, 'request failed');
+  }
+  if (appError.retryAfterSeconds !== undefined) void reply.header('retry-after', String(appError.retryAfterSeconds));
+  return reply.code(appError.status).send(appError.toBody());
+}
+
+interface ValidationIssue {
+  readonly instancePath?: unknown;
+  readonly message?: unknown;
+}
+
+const MAX_DETAIL_MESSAGE = 200;
+
+/**
+ * Per-field problems from a validation error (zod through
+ * fastify-type-provider-zod, or Fastify's own JSON-schema validation): the
+ * path, prefixed by where it failed (body, querystring, params, headers), and
+ * the validator's sentence. Never the value: the validators' messages say
+ * what was expected, not what was received.
+ */
+function validationDetails(validation: readonly ValidationIssue[], context: unknown): ErrorDetail[] {
+  const where = typeof context === 'string' ? context : 'body';
+  return validation.map((issue) => {
+    const segments = typeof issue.instancePath === 'string' ? issue.instancePath.split('/').filter((s) => s !== '') : [];
+    const message = typeof issue.message === 'string' && issue.message !== '' ? issue.message.slice(0, MAX_DETAIL_MESSAGE) : 'invalid';
+    return { path: [where, ...segments].join('.'), message };
+  });
+}
+
+/**
+ * Anything thrown, as one of our errors. Only our own messages and the
+ * validators' sentences reach the client: the messages of other errors (a
+ * database error quoting a row, a parser quoting the input) never do.
+ */
 export function normaliseError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const details = error.validation.map((issue) => ({ path: `${error.validationContext ?? 'body'}${issue.instancePath.replace(/\//g, '.')}`, message: issue.message ?? 'invalid' }));
-    return new AppError('validation_failed', undefined, { details });
+    return new AppError('validation_failed', undefined, { details: validationDetails(error.validation, error.validationContext) });
   }
-  const e = error as Partial<FastifyError>;
+  if (typeof error !== 'object' || error === null) return new AppError('internal');
+  const e = error as { code?: unknown; statusCode?: unknown; validation?: unknown; validationContext?: unknown };
+  if (Array.isArray(e.validation)) {
+    return new AppError('validation_failed', undefined, { details: validationDetails(e.validation as ValidationIssue[], e.validationContext) });
+  }
   switch (e.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new AppError('bad_request', 'the body is not valid JSON');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError('payload_too_large');
+      return new AppError('payload_too_large', 'the request body is larger than this server accepts');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError('unsupported_media_type');
-    case 'FST_ERR_VALIDATION':
-      return new AppError('validation_failed');
-    case undefined:
+      return new AppError('unsupported_media_type', 'this content type is not accepted here; send application/json');
     default:
       break;
   }
+  // Other client errors from Fastify or its plugins (multipart limits, bad
+  // Content-Length, prototype poisoning): their status, our message.
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    if (e.statusCode === 413) return new AppError('payload_too_large');
-    if (e.statusCode === 415) return new AppError('unsupported_media_type');
-    if (e.statusCode === 429) return new AppError('too_many_requests');
-    return new AppError('bad_request');
+    switch (e.statusCode) {
+      case 401:
+        return new AppError('unauthorized');
+      case 403:
+        return new AppError('not_permitted');
+      case 404:
+        return new AppError('not_found');
+      case 413:
+        return new AppError('payload_too_large');
+      case 415:
+        return new AppError('unsupported_media_type');
+      case 429:
+        return new AppError('too_many_requests');
+      default:
+        return new AppError('bad_request');
+    }
   }
   return new AppError('internal');
+}
+
+type SwaggerTransformInput = Parameters<typeof jsonSchemaTransform>[0];
+
+/** jsonSchemaTransform, after documenting the error shape as every operation's default response. */
+function withErrorResponses(input: SwaggerTransformInput): ReturnType<typeof jsonSchemaTransform> {
+  const schema = input.schema as (SwaggerTransformInput['schema'] & { response?: Record<string, unknown> }) | undefined;
+  if (schema === undefined || schema.hide === true || schema.response?.default !== undefined) return jsonSchemaTransform(input);
+  return jsonSchemaTransform({ ...input, schema: { ...schema, response: { ...schema.response, default: errorResponseSchema } } });
 }
