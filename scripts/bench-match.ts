@@ -7,7 +7,7 @@
 // issue 3, not measured here): 21.6 s to build over 1 M hashes, 1.67 ms per
 // radius-31 query; its brute force 1.82 ms. The last line is one JSON object.
 import { parseArgs } from 'node:util';
-import { MihPdqIndex } from '@disrupt/matching';
+import { MihPdqIndex, loadSnapshot, saveSnapshot } from '@disrupt/matching';
 
 const { values } = parseArgs({ options: { hashes: { type: 'string', default: '1000000' }, queries: { type: 'string', default: '1000' }, radius: { type: 'string', default: '31' }, seed: { type: 'string', default: '1' } } });
 const N = Number(values.hashes);
@@ -27,16 +27,30 @@ console.log(`Generating ${N.toLocaleString('en')} random hashes…`);
 const hashes = new Uint32Array(N * 8);
 for (let i = 0; i < hashes.length; i++) hashes[i] = next();
 
-function* entries() {
-  for (let id = 0; id < N; id++) yield { words: hashes.subarray(id * 8, id * 8 + 8), id };
-}
+const ids = new Uint32Array(N);
+for (let id = 0; id < N; id++) ids[id] = id;
 
 const t0 = performance.now();
 const index = new MihPdqIndex();
-index.addAll(entries());
+index.addMany({ words: hashes, ids });
+index.rebuild();
 const buildMs = performance.now() - t0;
 const bytesPerHash = index.bytes() / N;
 console.log(`Built in ${(buildMs / 1000).toFixed(2)} s, ${bytesPerHash.toFixed(1)} bytes per hash`);
+
+// A restart from a snapshot: save, then load and build a fresh index.
+const s0 = performance.now();
+const snapshot = saveSnapshot(index.toEntries());
+const saveMs = performance.now() - s0;
+const r0 = performance.now();
+const loaded = loadSnapshot(snapshot);
+if (!loaded.ok) throw new Error(`snapshot refused: ${loaded.reason}`);
+const restarted = new MihPdqIndex();
+restarted.addMany(loaded.value);
+restarted.rebuild();
+const restartMs = performance.now() - r0;
+if (restarted.size !== N) throw new Error('snapshot lost entries');
+console.log(`Snapshot: ${(snapshot.length / 2 ** 20).toFixed(0)} MiB, saved in ${(saveMs / 1000).toFixed(2)} s, loaded and rebuilt in ${(restartMs / 1000).toFixed(2)} s`);
 
 // Each query: a stored hash with 0–40 random bits flipped.
 const queries = Array.from({ length: Q }, () => new Uint32Array(8));
@@ -71,7 +85,7 @@ function brute(query: Uint32Array): number[] {
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 // Warm-up, then the measured runs.
-for (let q = 0; q < Math.min(50, Q); q++) index.search(queries[q]!, RADIUS);
+for (let q = 0; q < Math.min(200, Q); q++) index.search(queries[q]!, RADIUS);
 const mihUs: number[] = [];
 const mihAnswers: number[][] = [];
 for (const query of queries) {
@@ -106,6 +120,8 @@ console.log(
     queries: Q,
     radius: RADIUS,
     build_ms: Math.round(buildMs),
+    snapshot_save_ms: Math.round(saveMs),
+    snapshot_restart_ms: Math.round(restartMs),
     bytes_per_hash: Math.round(bytesPerHash * 10) / 10,
     p50_us: Math.round(p50 * 10) / 10,
     p99_us: Math.round(percentile(mihUs, 99) * 10) / 10,

@@ -1,9 +1,20 @@
 // @disrupt/matching: signal types and exact match indexes. Pure TypeScript.
-export { type PdqIndex, type PdqMatch, DEFAULT_PDQ_RADIUS, MAX_PDQ_RADIUS, LinearPdqIndex } from './pdq-index.ts';
+export {
+  type PdqIndex,
+  type PdqMatch,
+  type PdqMultiMatch,
+  type PdqDihedralMatch,
+  type PdqEntries,
+  type DihedralQuery,
+  DEFAULT_PDQ_RADIUS,
+  MAX_PDQ_RADIUS,
+  LinearPdqIndex,
+  searchDihedral,
+} from './pdq-index.ts';
 export { MihPdqIndex } from './mih-index.ts';
 export { ExactIndex } from './exact-index.ts';
 export { type VpdqMatch, type VpdqMatchOptions, VPDQ_DEFAULTS, VpdqIndex, uniqueFrames } from './vpdq-matcher.ts';
-export { type SnapshotError, SNAPSHOT_VERSION, saveSnapshot, loadSnapshot, snapshotEntries } from './snapshot.ts';
+export { type SnapshotError, SNAPSHOT_VERSION, saveSnapshot, loadSnapshot } from './snapshot.ts';
 export {
   type SignalType,
   type SignalIndex,

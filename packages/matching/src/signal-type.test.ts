@@ -2,7 +2,6 @@ import { md5Hex, pdqHash } from '@disrupt/hashing';
 import { describe, expect, it } from 'vitest';
 import { ExactIndex } from './exact-index.ts';
 import { SignalTypeRegistry, defaultSignalTypes, md5Signal, pdqSignal, vpdqSignal } from './signal-type.ts';
-import { loadSnapshot, saveSnapshot } from './snapshot.ts';
 import { flipBits, prng, randomHash } from './pdq-index.conformance.ts';
 
 describe('signal type registry', () => {
@@ -69,28 +68,5 @@ describe('ExactIndex', () => {
     expect(index.remove('a', 3)).toBe(0);
     expect(index.search('a')).toEqual([1]);
     expect(index.size).toBe(1);
-  });
-});
-
-describe('snapshots', () => {
-  const next = prng(3);
-  const entries = Array.from({ length: 10 }, (_, id) => ({ words: new Uint32Array(8).map(() => next()), id }));
-  const bytes = saveSnapshot(entries);
-
-  it('load what they saved', () => {
-    const loaded = loadSnapshot(bytes);
-    expect(loaded.ok && Array.from(loaded.value.ids)).toEqual(entries.map((e) => e.id));
-  });
-
-  it('refuse other files, other versions, truncation and corruption, without throwing', () => {
-    expect(loadSnapshot(new TextEncoder().encode('not a snapshot at all'))).toEqual({ ok: false, reason: 'not_a_snapshot' });
-    const otherVersion = Uint8Array.from(bytes);
-    otherVersion[8] = 2;
-    expect(loadSnapshot(otherVersion)).toEqual({ ok: false, reason: 'unsupported_version' });
-    expect(loadSnapshot(bytes.subarray(0, bytes.length - 3))).toEqual({ ok: false, reason: 'truncated' });
-    const flipped = Uint8Array.from(bytes);
-    flipped[100] = flipped[100]! ^ 0x10;
-    expect(loadSnapshot(flipped)).toEqual({ ok: false, reason: 'corrupt' });
-    expect(loadSnapshot(new Uint8Array())).toEqual({ ok: false, reason: 'not_a_snapshot' });
   });
 });

@@ -90,7 +90,7 @@ export class VpdqIndex {
     return true;
   }
 
-  /** Banked videos that match the query video, best first. */
+  /** Banked videos that match the query video, best first; `options` override the index's thresholds for this query. */
   search(frames: readonly VpdqFrame[], options: VpdqMatchOptions = {}): VpdqMatch[] {
     const o = { ...this.options, ...options };
     const query = uniqueFrames(frames, o.minQuality);
@@ -119,6 +119,10 @@ export class VpdqIndex {
         matches.push({ videoId, queryMatchPercent, compareMatchPercent, matchingQueryFrames, matchingCompareFrames });
       }
     }
-    return matches.sort((a, b) => Math.max(b.queryMatchPercent, b.compareMatchPercent) - Math.max(a.queryMatchPercent, a.compareMatchPercent) || a.videoId - b.videoId);
+    // Best first: the larger percentage decides, then the smaller one (a full
+    // copy ranks above a clip that merely covers the query), then the id.
+    const larger = (m: VpdqMatch) => Math.max(m.queryMatchPercent, m.compareMatchPercent);
+    const smaller = (m: VpdqMatch) => Math.min(m.queryMatchPercent, m.compareMatchPercent);
+    return matches.sort((a, b) => larger(b) - larger(a) || smaller(b) - smaller(a) || a.videoId - b.videoId);
   }
 }

@@ -52,6 +52,17 @@ describe('disrupt match', () => {
     expect(io.err()).not.toContain(A.slice(2));
   });
 
+  it('skips malformed bank lines, naming the bank file and line, and still matches the rest', async () => {
+    const badBank = file('bad-bank.txt', `${A.slice(0, 63)}g secret-case\n${B} case-b\n${A}${A}\n`);
+    const queries = file('q3.txt', `${B}\n`);
+    const io = captureIo();
+    expect(await main(['match', '--bank', badBank, queries], io)).toBe(1);
+    expect(io.out()).toBe('1 case-b 0\n');
+    expect(io.err()).toContain(`${badBank}:1: not a PDQ hash`);
+    expect(io.err()).toContain(`${badBank}:3: not a PDQ hash`);
+    expect(io.err()).not.toContain(A.slice(0, 63));
+  });
+
   it('refuses a bad command line with exit code 2', async () => {
     for (const args of [['match', 'x'], ['match', '--bank', bank, '--radius', 'x'], ['match', '--bank', bank, '--radius', '300'], ['match', '--bank', join(dir, 'missing.txt')]]) {
       const io = captureIo('');

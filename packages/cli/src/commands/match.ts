@@ -62,15 +62,21 @@ export const matchCommand: Command = {
     if (!Number.isInteger(radius) || radius < 0 || radius > 256 || values.radius?.trim() === '') throw new UsageError('--radius must be an integer from 0 to 256');
 
     const bad = { count: 0 };
+    // Entry id = position in `labels`; the words go straight into one flat array.
     const labels: string[] = [];
-    const entries: { words: Uint32Array; id: number }[] = [];
+    let words = new Uint32Array(8 * 1024);
     const bankName = values.bank;
     for await (const { line, hash, label } of readHashLines(await openInput(resolve(io.cwd, bankName)), bankName, io, bad)) {
-      entries.push({ words: pdqHashToWords(hash), id: labels.length });
+      if (labels.length * 8 === words.length) {
+        const grown = new Uint32Array(words.length * 2);
+        grown.set(words);
+        words = grown;
+      }
+      pdqHashToWords(hash, words, labels.length * 8);
       labels.push(label ?? String(line));
     }
     const index = new MihPdqIndex();
-    index.addAll(entries);
+    index.addMany({ words: words.subarray(0, labels.length * 8), ids: Uint32Array.from(labels, (_, i) => i) });
 
     const queryName = positionals[0] ?? '-';
     const queries = queryName === '-' ? io.stdin : await openInput(resolve(io.cwd, queryName));
