@@ -114,11 +114,37 @@ describe('loadConfig', () => {
       DISRUPT_MAX_UPLOAD_BYTES: 'lots',
       DISRUPT_TRUST_PROXY: 'maybe',
       LOG_LEVEL: 'loud',
+      DISRUPT_HOTLINE_EMAIL: 'nobody',
+      DISRUPT_SMTP_URL: 'smtp://mailer:smtp-pass-word@',
+      DISRUPT_FETCH_ALLOW: '127.0.0.1,everything',
     });
-    const names = ['DATABASE_URL', 'HOST', 'PORT', 'DISRUPT_ROLES', 'DISRUPT_MASTER_KEY', 'DISRUPT_ALLOW_MINOR_MEDIA', 'DISRUPT_MEDIA_RETENTION_DAYS', 'DISRUPT_MAX_UPLOAD_BYTES', 'DISRUPT_TRUST_PROXY', 'LOG_LEVEL'];
+    const names = [
+      'DATABASE_URL',
+      'HOST',
+      'PORT',
+      'DISRUPT_ROLES',
+      'DISRUPT_MASTER_KEY',
+      'DISRUPT_ALLOW_MINOR_MEDIA',
+      'DISRUPT_MEDIA_RETENTION_DAYS',
+      'DISRUPT_MAX_UPLOAD_BYTES',
+      'DISRUPT_TRUST_PROXY',
+      'LOG_LEVEL',
+      'DISRUPT_HOTLINE_EMAIL',
+      'DISRUPT_SMTP_URL',
+      'DISRUPT_FETCH_ALLOW',
+    ];
     expect(list.map((line) => line.split(':')[0])).toEqual(names); // one line each, in a stable order
     const text = list.join('\n');
-    for (const value of ['hunter2', 'secret-pw', secretKey, 'two words', '99999', 'cook', 'maybe', 'loud', 'lots']) expect(text).not.toContain(value);
+    for (const value of ['hunter2', 'secret-pw', secretKey, 'two words', '99999', 'cook', 'maybe', 'loud', 'lots', 'smtp-pass-word', 'everything']) expect(text).not.toContain(value);
+  });
+
+  it('reads the takedown settings: who signs notices, SMTP, and the ranges the URL checker may reach', () => {
+    expect(ok({})).toMatchObject({ hotline: { name: 'Disrupt hotline', email: 'abuse@localhost' }, smtpUrl: null, fetchAllow: [] });
+    expect(
+      ok({ DISRUPT_HOTLINE_NAME: 'Point de Contact', DISRUPT_HOTLINE_EMAIL: 'notices@pointdecontact.example', DISRUPT_SMTP_URL: 'smtps://u:p@mail.example:465', DISRUPT_FETCH_ALLOW: '127.0.0.1, 10.0.0.0/8' }),
+    ).toMatchObject({ hotline: { name: 'Point de Contact', email: 'notices@pointdecontact.example' }, smtpUrl: 'smtps://u:p@mail.example:465', fetchAllow: ['127.0.0.1', '10.0.0.0/8'] });
+    for (const bad of ['http://mail.example', 'mail.example:25']) expect(errors({ DISRUPT_SMTP_URL: bad })).toHaveLength(1);
+    for (const bad of ['10.0.0.0/40', 'example.com', ',']) expect(errors({ DISRUPT_FETCH_ALLOW: bad })).toHaveLength(1);
   });
 
   it('ignores variables it does not own', () => {

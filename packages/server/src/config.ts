@@ -10,6 +10,7 @@
 
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseRange } from './takedown/url-checker.ts';
 
 export const ROLES = ['api', 'worker', 'monitor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -41,6 +42,12 @@ export interface Config {
   /** Honour X-Forwarded-* (only behind a proxy you run; otherwise clients could forge them). */
   readonly trustProxy: boolean;
   readonly logLevel: LogLevel;
+  /** Who sends takedown notices: named in every notice, with the address hosts answer to. */
+  readonly hotline: { readonly name: string; readonly email: string };
+  /** SMTP server for notices (smtp:// or smtps://, credentials in the URL); null: notices wait in an outbox. */
+  readonly smtpUrl: string | null;
+  /** Address ranges the URL checker may fetch although they are not public (CIDR); empty in production. */
+  readonly fetchAllow: readonly string[];
 }
 
 /**
@@ -77,6 +84,17 @@ const roles = z
   .pipe(z.array(z.enum(ROLES)).min(1))
   .transform((list) => [...new Set(list)]);
 
+const smtpUrl = z.string().refine((s) => {
+  if (!URL.canParse(s)) return false;
+  const url = new URL(s);
+  return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+});
+
+const cidrList = z
+  .string()
+  .transform((s) => s.split(',').map((r) => r.trim()))
+  .pipe(z.array(z.string().refine((r) => parseRange(r) !== null)).min(1));
+
 const masterKey = z
   .string()
   // Canonical base64 only: Buffer.from(…, 'base64') skips characters it does
@@ -97,6 +115,10 @@ const VARIABLES = {
   DISRUPT_MAX_UPLOAD_BYTES: { schema: integer(1024, Number.MAX_SAFE_INTEGER).default(DEFAULT_MAX_UPLOAD_BYTES), expected: `a whole number of bytes, at least 1024 (default ${DEFAULT_MAX_UPLOAD_BYTES})` },
   DISRUPT_TRUST_PROXY: { schema: bool.default(false), expected: 'true, false, 1 or 0 (default false)' },
   LOG_LEVEL: { schema: z.enum(LOG_LEVELS).default('info'), expected: `one of ${LOG_LEVELS.join(', ')} (default info)` },
+  DISRUPT_HOTLINE_NAME: { schema: z.string().max(200).default('Disrupt hotline'), expected: 'the hotline\'s name as it signs notices, at most 200 characters' },
+  DISRUPT_HOTLINE_EMAIL: { schema: z.email().default('abuse@localhost'), expected: 'the e-mail address notices come from and hosts answer to' },
+  DISRUPT_SMTP_URL: { schema: smtpUrl.optional(), expected: 'an smtp:// or smtps:// URL with a host (unset: notices wait in the outbox)' },
+  DISRUPT_FETCH_ALLOW: { schema: cidrList.optional(), expected: 'a comma-separated list of addresses or CIDR ranges (unset: public addresses only)' },
 } as const;
 
 type VariableName = keyof typeof VARIABLES;
@@ -113,6 +135,10 @@ const schema = z.object({
   DISRUPT_MAX_UPLOAD_BYTES: VARIABLES.DISRUPT_MAX_UPLOAD_BYTES.schema,
   DISRUPT_TRUST_PROXY: VARIABLES.DISRUPT_TRUST_PROXY.schema,
   LOG_LEVEL: VARIABLES.LOG_LEVEL.schema,
+  DISRUPT_HOTLINE_NAME: VARIABLES.DISRUPT_HOTLINE_NAME.schema,
+  DISRUPT_HOTLINE_EMAIL: VARIABLES.DISRUPT_HOTLINE_EMAIL.schema,
+  DISRUPT_SMTP_URL: VARIABLES.DISRUPT_SMTP_URL.schema,
+  DISRUPT_FETCH_ALLOW: VARIABLES.DISRUPT_FETCH_ALLOW.schema,
 } satisfies Record<VariableName, z.ZodType>);
 
 function isVariable(name: PropertyKey | undefined): name is VariableName {
@@ -158,6 +184,9 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       maxUploadBytes: v.DISRUPT_MAX_UPLOAD_BYTES,
       trustProxy: v.DISRUPT_TRUST_PROXY,
       logLevel: v.LOG_LEVEL,
+      hotline: { name: v.DISRUPT_HOTLINE_NAME, email: v.DISRUPT_HOTLINE_EMAIL },
+      smtpUrl: v.DISRUPT_SMTP_URL ?? null,
+      fetchAllow: v.DISRUPT_FETCH_ALLOW ?? [],
     },
   };
 }

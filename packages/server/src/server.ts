@@ -15,6 +15,10 @@ import { type ConsoleRoute, consoleRoutes } from './console/console.routes.ts';
 import { ReviewService } from './console/review.service.ts';
 import { MediaService } from './cases/media.service.ts';
 import { LocalMediaStore } from './media/media-store.ts';
+import { EscalationService } from './takedown/escalation.service.ts';
+import { type Mailer, smtpMailer } from './takedown/mailer.ts';
+import { TakedownService } from './takedown/takedown.service.ts';
+import { type Resolver, UrlChecker } from './takedown/url-checker.ts';
 import type { Config } from './config.ts';
 import { type Key, asKey, loadOrCreateMasterKey } from './crypto/envelope.ts';
 import { type Database, openDatabase } from './db/database.ts';
@@ -32,6 +36,8 @@ export interface RunningServer {
   readonly bankIndex: BankIndex;
   readonly logger: Logger;
   readonly accounts: AccountService;
+  /** Notices and re-checks (its job handlers are also called directly by tests). */
+  readonly takedown: TakedownService;
   /** Every console route and who may call it. */
   readonly consoleRoutes: readonly ConsoleRoute[];
   /** On the first start of an embedded deployment: the first admin's one-time enrolment token. */
@@ -45,6 +51,8 @@ export interface StartOptions {
   /** Listen on config.host:config.port (default true); false for in-process tests with inject(). */
   readonly listen?: boolean;
   readonly logDestination?: DestinationStream;
+  /** Name resolution for the URL checker (tests point a name at a local fixture host). */
+  readonly urlResolver?: Resolver;
 }
 
 /** The master key: from DISRUPT_MASTER_KEY, or the data folder's key file (created on first use). */
@@ -59,6 +67,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let database: Database | null = null;
   let pool: HashPool | null = null;
   let jobs: JobQueue | null = null;
+  let mailer: (Mailer & { close(): void }) | null = null;
   try {
     const masterKey = loadMasterKey(config);
     database = await openDatabase(config.database.kind === 'pglite' ? { kind: 'pglite', dataDir: config.database.dataDir } : config.database);
@@ -85,13 +94,24 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }
     const accounts = new AccountService({ database, masterKey });
     const review = new ReviewService({ database, store: mediaStore, masterKey });
-    const consoleApi = consoleRoutes(accounts, review, database);
+    const checker = new UrlChecker({ allow: config.fetchAllow, ...(options.urlResolver ? { resolve: options.urlResolver } : {}) });
+    mailer = config.smtpUrl ? smtpMailer(config.smtpUrl) : null;
+    const takedown = new TakedownService({ database, jobs, checker, mailer, hotline: config.hotline });
+    const escalations = new EscalationService({ database, masterKey, hotline: config.hotline });
+    if (config.roles.includes('worker')) {
+      await jobs.work('notice.send', (data) => takedown.sendQueued(data.noticeId));
+    }
+    if (config.roles.includes('monitor')) {
+      await jobs.work('url.recheck', (data) => takedown.recheckJob(data.itemId, new Date(data.due)));
+    }
+    const consoleApi = consoleRoutes({ accounts, review, takedown, escalations, database });
     // No default password: the first admin of an embedded deployment enrols
     // through a one-time link, printed once by `disrupt serve`.
     const firstAdminEnrolment =
       config.database.kind === 'pglite' && !(await accounts.hasUsers()) ? (await accounts.createUser('admin@localhost', 'admin', 'system')).enrolmentToken : null;
     const hashPool = pool;
     const jobQueue = jobs;
+    const smtp = mailer;
     bankIndex.start(BANK_REFRESH_MS, (error) => {
       logger.error({ err: error }, 'bank index refresh failed');
     });
@@ -114,18 +134,21 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger,
       consoleRoutes: consoleApi.table,
       accounts,
+      takedown,
       firstAdminEnrolment,
       url,
       async close() {
         bankIndex.stop();
         await app.close();
         await jobQueue.stop();
+        smtp?.close();
         await hashPool.close();
         await db.close();
         lock?.release();
       },
     };
   } catch (error) {
+    mailer?.close();
     await jobs?.stop();
     await pool?.close();
     await database?.close();

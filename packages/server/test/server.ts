@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { loadConfig } from '../src/config.ts';
-import { type RunningServer, startServer } from '../src/server.ts';
+import { type RunningServer, type StartOptions, startServer } from '../src/server.ts';
 import { backends, createScratchDatabase } from './databases.ts';
 
 export interface ServerFixture {
@@ -16,7 +16,13 @@ export interface ServerFixture {
   readonly logs: () => string;
 }
 
-export function describeServer(name: string, suite: (fixture: ServerFixture) => void): void {
+export interface ServerOptions {
+  /** More settings, e.g. DISRUPT_SMTP_URL for a test's SMTP server. */
+  readonly env?: Record<string, string>;
+  readonly start?: Pick<StartOptions, 'urlResolver'>;
+}
+
+export function describeServer(name: string, suite: (fixture: ServerFixture) => void, options: ServerOptions = {}): void {
   for (const backend of backends()) {
     describe(`${name} [${backend}]`, () => {
       let server: RunningServer | undefined;
@@ -24,7 +30,7 @@ export function describeServer(name: string, suite: (fixture: ServerFixture) => 
       let logs = '';
       const dataDir = mkdtempSync(join(tmpdir(), 'disrupt-server-'));
       beforeAll(async () => {
-        const env: Record<string, string> = { DISRUPT_DATA_DIR: dataDir, LOG_LEVEL: 'debug', DISRUPT_MAX_UPLOAD_BYTES: String(8 * 1024 * 1024) };
+        const env: Record<string, string> = { DISRUPT_DATA_DIR: dataDir, LOG_LEVEL: 'debug', DISRUPT_MAX_UPLOAD_BYTES: String(8 * 1024 * 1024), ...options.env };
         if (backend === 'postgres') {
           const scratch = await createScratchDatabase(process.env.TEST_DATABASE_URL!);
           drop = scratch.drop;
@@ -38,7 +44,7 @@ export function describeServer(name: string, suite: (fixture: ServerFixture) => 
             done();
           },
         });
-        server = await startServer(config.config, { listen: false, logDestination: destination });
+        server = await startServer(config.config, { listen: false, logDestination: destination, ...options.start });
       });
       afterAll(async () => {
         await server?.close();

@@ -12,6 +12,7 @@ import type { App } from '../http/app.ts';
 import { validIdempotencyKey } from '../idempotency.ts';
 import { type CaseService, MAX_ITEMS_PER_BATCH } from './case.service.ts';
 import { ITEM_REJECTIONS } from './items.ts';
+import { ITEM_STATUSES } from '../db/schema.ts';
 import type { MediaService } from './media.service.ts';
 
 const openCaseBody = z
@@ -35,7 +36,7 @@ const openedCase = z.object({
 const signInBody = z.object({ caseNumber: z.string().max(40), secret: z.string().max(100) }).strict();
 const session = z.object({ token: z.string(), expiresAt: z.string() });
 
-const itemStatus = z.enum(['received', 'in_review', 'hashed', 'shared', 'notified', 'removed', 'not_actionable', 'withdrawn']);
+const itemStatus = z.enum(ITEM_STATUSES);
 const caseView = z.object({
   caseNumber: z.string(),
   status: z.enum(['open', 'withdrawn']),
@@ -57,6 +58,8 @@ const caseView = z.object({
       host: z.string().nullable(),
       status: itemStatus,
       createdAt: z.string(),
+      notifiedAt: z.string().nullable().describe('URLs: when the first takedown notice went to the host'),
+      removedAt: z.string().nullable().describe('URLs: when the content was found gone'),
       history: z.array(z.object({ status: itemStatus, at: z.string() })),
       signals: z.array(z.object({ signalType: z.string(), value: z.string(), verified: z.boolean(), status: z.string() })),
     }),

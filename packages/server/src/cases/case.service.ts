@@ -52,6 +52,8 @@ export interface ItemView {
   readonly host: string | null;
   readonly status: ItemStatus;
   readonly createdAt: string;
+  readonly notifiedAt: string | null;
+  readonly removedAt: string | null;
   readonly history: { readonly status: ItemStatus; readonly at: string }[];
   /** What the bank holds for this item: shown to the victim, whose files these are. */
   readonly signals: { readonly signalType: string; readonly value: string; readonly verified: boolean; readonly status: string }[];
@@ -285,6 +287,8 @@ export class CaseService {
         host: item.host,
         status: item.status,
         createdAt: item.createdAt.toISOString(),
+        notifiedAt: item.notifiedAt?.toISOString() ?? null,
+        removedAt: item.removedAt?.toISOString() ?? null,
         history: events.filter((e) => e.itemId === item.id).map((e) => ({ status: e.status, at: e.at.toISOString() })),
         signals: (signals.get(item.id) ?? []).map((e: BankEntry) => ({ signalType: e.signalType, value: e.value, verified: e.verified, status: e.status })),
       })),

@@ -29,6 +29,11 @@ export function normaliseTyped(text: string): string {
     .replace(/[IL]/g, '1');
 }
 
+/** A reference for a notice or an escalation, quoted in correspondence: e.g. DN-7K3M-Q2XA. */
+export function newReference(prefix: string): string {
+  return `${prefix}-${groups(randomChars(NUMBER_CHARS), 4)}`;
+}
+
 export function newCaseNumber(): string {
   return `DSR-${groups(randomChars(NUMBER_CHARS), 4)}`;
 }

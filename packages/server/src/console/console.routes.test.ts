@@ -66,6 +66,7 @@ describeServer('console accounts', ({ server }) => {
 
   it('answers every console route as the authorisation table says, for every role', async () => {
     const target = (await server().accounts.createUser(`target-${Math.random()}@hotline.example`, 'analyst', 'system')).userId;
+    const hostId = (await inject(as(logins.get('admin'), { method: 'POST', url: '/api/console/hosts', payload: { domain: 'matrix.example', name: 'Matrix' } }))).json<{ id: string }>().id;
     const requests: Record<string, { request: () => InjectOptions; expected: [number, number, number, number] }> = {
       'POST /api/console/login': { request: () => ({ method: 'POST', url: '/api/console/login', payload: { email: 'nobody@x.example', password: 'x', code: '000000' } }), expected: [401, 401, 401, 401] },
       'POST /api/console/enrol/start': { request: () => ({ method: 'POST', url: '/api/console/enrol/start', payload: { token: 'not-a-token' } }), expected: [404, 404, 404, 404] },
@@ -82,6 +83,22 @@ describeServer('console accounts', ({ server }) => {
       'POST /api/console/items/:id/reveal': { request: () => ({ method: 'POST', url: `/api/console/items/${target}/reveal` }), expected: [401, 404, 404, 404] },
       'GET /api/console/reveals': { request: () => ({ method: 'GET', url: '/api/console/reveals' }), expected: [401, 200, 200, 404] },
       'POST /api/console/items/:id/reverse': { request: () => ({ method: 'POST', url: `/api/console/items/${target}/reverse`, payload: { decision: 'ncii_adult' } }), expected: [401, 404, 404, 404] },
+      'GET /api/console/items/:id': { request: () => ({ method: 'GET', url: `/api/console/items/${target}` }), expected: [401, 404, 404, 404] },
+      'GET /api/console/cases/:caseId/items': { request: () => ({ method: 'GET', url: `/api/console/cases/${target}/items` }), expected: [401, 404, 404, 404] },
+      'GET /api/console/hosts': { request: () => ({ method: 'GET', url: '/api/console/hosts' }), expected: [401, 200, 200, 200] },
+      'POST /api/console/hosts': { request: () => ({ method: 'POST', url: '/api/console/hosts', payload: { domain: `h${Math.random().toString(36).slice(2)}.example`, name: 'Host' } }), expected: [401, 404, 201, 201] },
+      'PATCH /api/console/hosts/:id': { request: () => ({ method: 'PATCH', url: `/api/console/hosts/${hostId}`, payload: { partner: true } }), expected: [401, 404, 200, 200] },
+      'DELETE /api/console/hosts/:id': { request: () => ({ method: 'DELETE', url: `/api/console/hosts/${target}` }), expected: [401, 404, 404, 404] },
+      'POST /api/console/items/:id/notice-preview': { request: () => ({ method: 'POST', url: `/api/console/items/${target}/notice-preview`, payload: {} }), expected: [401, 404, 404, 404] },
+      'POST /api/console/items/:id/notices': { request: () => ({ method: 'POST', url: `/api/console/items/${target}/notices`, payload: {} }), expected: [401, 404, 404, 404] },
+      'GET /api/console/notices/outbox': { request: () => ({ method: 'GET', url: '/api/console/notices/outbox' }), expected: [401, 200, 200, 404] },
+      'POST /api/console/notices/:id/download': { request: () => ({ method: 'POST', url: `/api/console/notices/${target}/download` }), expected: [401, 404, 404, 404] },
+      'POST /api/console/items/:id/check': { request: () => ({ method: 'POST', url: `/api/console/items/${target}/check` }), expected: [401, 404, 404, 404] },
+      'POST /api/console/items/:id/removed': { request: () => ({ method: 'POST', url: `/api/console/items/${target}/removed` }), expected: [401, 404, 404, 404] },
+      'GET /api/console/cases/:caseId/escalations': { request: () => ({ method: 'GET', url: `/api/console/cases/${target}/escalations` }), expected: [401, 404, 404, 404] },
+      'POST /api/console/cases/:caseId/escalations': { request: () => ({ method: 'POST', url: `/api/console/cases/${target}/escalations`, payload: { authority: 'pharos' } }), expected: [401, 404, 404, 404] },
+      'PATCH /api/console/escalations/:id': { request: () => ({ method: 'PATCH', url: `/api/console/escalations/${target}`, payload: { authorityReference: 'PH-1' } }), expected: [401, 404, 404, 404] },
+      'GET /api/console/escalations/:id/package': { request: () => ({ method: 'GET', url: `/api/console/escalations/${target}/package` }), expected: [401, 404, 404, 404] },
       'GET /api/console/stats': { request: () => ({ method: 'GET', url: '/api/console/stats' }), expected: [401, 404, 200, 200] },
       'POST /api/console/logout': { request: () => ({ method: 'POST', url: '/api/console/logout' }), expected: [401, 204, 204, 204] },
     };

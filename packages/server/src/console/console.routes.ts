@@ -9,7 +9,9 @@ import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import type { App } from '../http/app.ts';
 import { type AccountService, SESSION_ABSOLUTE_HOURS, type SessionInfo, type UserRole } from './account.service.ts';
-import { DECISIONS, NOT_ACTIONABLE_REASONS, USER_ROLES } from '../db/schema.ts';
+import { AUTHORITIES, CHECK_OUTCOMES, DECISIONS, ITEM_STATUSES, NOTICE_STATUSES, NOT_ACTIONABLE_REASONS, USER_ROLES } from '../db/schema.ts';
+import type { EscalationService } from '../takedown/escalation.service.ts';
+import type { TakedownService } from '../takedown/takedown.service.ts';
 import type { ReviewService } from './review.service.ts';
 import { consoleStats } from './stats.service.ts';
 import type { Database } from '../db/database.ts';
@@ -35,11 +37,20 @@ declare module 'fastify' {
 
 const ANY_ROLE: readonly UserRole[] = USER_ROLES;
 const REVIEWERS: readonly UserRole[] = ['analyst', 'supervisor'];
+const DIRECTORY_EDITORS: readonly UserRole[] = ['supervisor', 'admin'];
 const LOGIN_LIMIT = 20;
 const LOGIN_WINDOW_MS = 10 * 60_000;
 
 /** The console's routes; `table` lists every route and who may call it (the authorisation matrix test walks it). */
-export function consoleRoutes(accounts: AccountService, review: ReviewService, database: Database): { plugin: (app: App) => Promise<void>; table: ConsoleRoute[] } {
+export interface ConsoleServices {
+  readonly accounts: AccountService;
+  readonly review: ReviewService;
+  readonly takedown: TakedownService;
+  readonly escalations: EscalationService;
+  readonly database: Database;
+}
+
+export function consoleRoutes({ accounts, review, takedown, escalations, database }: ConsoleServices): { plugin: (app: App) => Promise<void>; table: ConsoleRoute[] } {
   const table: ConsoleRoute[] = [];
   const attempts = new Map<string, { count: number; since: number }>();
 
@@ -71,6 +82,30 @@ export function consoleRoutes(accounts: AccountService, review: ReviewService, d
     reply.setCookie(SESSION_COOKIE, value, { httpOnly: true, secure: true, sameSite: 'strict', path: '/api/console', maxAge });
 
   const userView = z.object({ id: z.string(), email: z.string(), role: z.enum(USER_ROLES) });
+  const hostView = z.object({ id: z.string(), domain: z.string(), name: z.string(), abuseEmail: z.string().nullable(), language: z.enum(['fr', 'en']), partner: z.boolean() });
+  const noticeView = z.object({
+    id: z.string(),
+    reference: z.string(),
+    itemId: z.string(),
+    hostId: z.string().nullable(),
+    recipient: z.string().nullable(),
+    language: z.enum(['fr', 'en']),
+    channel: z.enum(['email', 'outbox']),
+    status: z.enum(NOTICE_STATUSES),
+    createdAt: z.string(),
+    sentAt: z.string().nullable(),
+  });
+  const checkView = z.object({ checkedAt: z.string(), outcome: z.enum(CHECK_OUTCOMES), httpStatus: z.number().int().nullable(), manual: z.boolean() });
+  const escalationView = z.object({
+    id: z.string(),
+    reference: z.string(),
+    caseId: z.string(),
+    authority: z.enum(AUTHORITIES),
+    authorityReference: z.string().nullable(),
+    packageDigest: z.string(),
+    itemCount: z.number().int(),
+    createdAt: z.string(),
+  });
 
   const plugin = async (app: App): Promise<void> => {
     await app.register(cookie);
@@ -299,6 +334,252 @@ export function consoleRoutes(accounts: AccountService, review: ReviewService, d
       '/api/console/reveals',
       { config: { access: REVIEWERS }, schema: { tags: ['console'], summary: 'How many originals you revealed today', response: { 200: z.object({ today: z.number().int() }) } } },
       async (request) => ({ today: await review.revealsToday(session(request).user.id) }),
+    );
+
+    const itemParams = z.object({ id: z.uuid() });
+    const caseParams = z.object({ caseId: z.uuid() });
+    const decision = z.enum(DECISIONS);
+    const language = z.enum(['fr', 'en']);
+
+    app.get(
+      '/api/console/items/:id',
+      {
+        config: { access: REVIEWERS },
+        schema: {
+          tags: ['console'],
+          summary: "An item with its case's context, its host, its hashes' state, notices, re-checks and escalations",
+          params: itemParams,
+          response: {
+            200: z.object({
+              item: z.object({
+                id: z.string(),
+                position: z.number().int(),
+                kind: z.enum(['url', 'photo', 'video']),
+                url: z.string().nullable(),
+                host: z.string().nullable(),
+                status: z.enum(ITEM_STATUSES),
+                decision: decision.nullable(),
+                decisionAiGenerated: z.boolean().nullable(),
+                decisionReason: z.string().nullable(),
+                decidedAt: z.string().nullable(),
+                createdAt: z.string(),
+                notifiedAt: z.string().nullable(),
+                removedAt: z.string().nullable(),
+                claimedBy: z.string().nullable(),
+                claimExpiresAt: z.string().nullable(),
+                hasMedia: z.boolean(),
+              }),
+              case: z.object({
+                id: z.string(),
+                status: z.enum(['open', 'withdrawn']),
+                situation: z.enum(['online', 'at_risk']),
+                ageGroup: z.enum(['minor', 'adult', 'unsure']),
+                aiGenerated: z.enum(['yes', 'no', 'unsure']),
+                language,
+                description: z.string().nullable(),
+                createdAt: z.string(),
+                itemCount: z.number().int(),
+              }),
+              bank: z.array(z.object({ signalType: z.string(), verified: z.boolean(), status: z.string() })),
+              hostEntry: hostView.nullable(),
+              notices: z.array(noticeView),
+              checks: z.array(checkView),
+              escalations: z.array(escalationView),
+            }),
+          },
+        },
+      },
+      async (request, reply) => {
+        const detail = await review.detail(request.params.id);
+        const [hostEntry, itemNotices, checks, caseEscalations] = await Promise.all([
+          detail.item.host ? takedown.hostFor(database.db, detail.item.host) : Promise.resolve(null),
+          takedown.noticesOf(detail.item.id),
+          takedown.checksOf(detail.item.id),
+          escalations.list(detail.case.id),
+        ]);
+        return reply.header('cache-control', 'no-store').send({ ...detail, hostEntry, notices: itemNotices, checks, escalations: caseEscalations });
+      },
+    );
+
+    app.get(
+      '/api/console/cases/:caseId/items',
+      {
+        config: { access: REVIEWERS },
+        schema: {
+          tags: ['console'],
+          summary: 'The items of a case, a page at a time (by position)',
+          params: caseParams,
+          querystring: z.object({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+          response: {
+            200: z.object({
+              items: z.array(z.object({ id: z.string(), position: z.number().int(), kind: z.enum(['url', 'photo', 'video']), host: z.string().nullable(), status: z.enum(ITEM_STATUSES), decision: decision.nullable() })),
+              nextAfter: z.number().int().nullable(),
+            }),
+          },
+        },
+      },
+      async (request) => review.caseItems(request.params.caseId, request.query.after, request.query.limit),
+    );
+
+    // --- Host directory ---
+    const hostBody = z
+      .object({ domain: z.string().max(253), name: z.string().min(1).max(200), abuseEmail: z.email().max(254).nullable().optional(), language: language.optional(), partner: z.boolean().optional() })
+      .strict();
+
+    app.get(
+      '/api/console/hosts',
+      { config: { access: ANY_ROLE }, schema: { tags: ['console'], summary: 'The host directory', response: { 200: z.object({ hosts: z.array(hostView) }) } } },
+      async () => ({ hosts: await takedown.listHosts() }),
+    );
+
+    app.post(
+      '/api/console/hosts',
+      { config: { access: DIRECTORY_EDITORS }, schema: { tags: ['console'], summary: 'Add a host: its domain covers its subdomains', body: hostBody, response: { 201: hostView } } },
+      async (request, reply) => reply.code(201).send(await takedown.createHost(request.body, `user:${session(request).user.id}`)),
+    );
+
+    app.patch(
+      '/api/console/hosts/:id',
+      {
+        config: { access: DIRECTORY_EDITORS },
+        schema: { tags: ['console'], summary: 'Change a host', params: itemParams, body: hostBody.omit({ domain: true }).partial(), response: { 200: hostView } },
+      },
+      async (request) => takedown.updateHost(request.params.id, request.body, `user:${session(request).user.id}`),
+    );
+
+    app.delete(
+      '/api/console/hosts/:id',
+      { config: { access: DIRECTORY_EDITORS }, schema: { tags: ['console'], summary: 'Remove a host from the directory', params: itemParams } },
+      async (request, reply) => {
+        await takedown.deleteHost(request.params.id, `user:${session(request).user.id}`);
+        return reply.code(204).send();
+      },
+    );
+
+    // --- Notices and re-checks ---
+    const noticeRequest = z.object({ language: language.optional(), recipient: z.email().max(254).optional() }).strict();
+
+    app.post(
+      '/api/console/items/:id/notice-preview',
+      {
+        config: { access: REVIEWERS },
+        schema: {
+          tags: ['console'],
+          summary: 'The takedown notice as it would go out (French or English), its recipient and channel',
+          params: itemParams,
+          body: noticeRequest,
+          response: { 200: z.object({ recipient: z.string().nullable(), channel: z.enum(['email', 'outbox']), host: hostView.nullable(), subject: z.string(), text: z.string() }) },
+        },
+      },
+      async (request, reply) => reply.header('cache-control', 'no-store').send(await takedown.previewNotice(request.params.id, request.body)),
+    );
+
+    app.post(
+      '/api/console/items/:id/notices',
+      {
+        config: { access: REVIEWERS },
+        schema: {
+          tags: ['console'],
+          summary: 'Send a takedown notice for an accepted URL: by e-mail when SMTP is configured and the host has an address, otherwise to the outbox',
+          params: itemParams,
+          body: noticeRequest,
+          response: { 201: noticeView },
+        },
+      },
+      async (request, reply) => reply.code(201).send(await takedown.createNotice(request.params.id, session(request).user.id, request.body)),
+    );
+
+    app.get(
+      '/api/console/notices/outbox',
+      { config: { access: REVIEWERS }, schema: { tags: ['console'], summary: 'Notices waiting for an analyst to download and send', response: { 200: z.object({ notices: z.array(noticeView) }) } } },
+      async () => ({ notices: await takedown.outbox() }),
+    );
+
+    app.post(
+      '/api/console/notices/:id/download',
+      {
+        config: { access: REVIEWERS },
+        schema: { tags: ['console'], summary: 'A notice as an .eml message; downloading it from the outbox records it as sent (audited)', params: itemParams },
+      },
+      async (request, reply) => {
+        const { filename, eml } = await takedown.exportNotice(request.params.id, session(request).user.id);
+        return reply.header('content-type', 'message/rfc822').header('content-disposition', `attachment; filename="${filename}"`).header('cache-control', 'no-store').send(eml);
+      },
+    );
+
+    app.post(
+      '/api/console/items/:id/check',
+      {
+        config: { access: REVIEWERS },
+        schema: { tags: ['console'], summary: 'Check the URL now: online, removed or unreachable (recorded)', params: itemParams, response: { 200: checkView } },
+      },
+      async (request) => takedown.checkNow(request.params.id, session(request).user.id),
+    );
+
+    app.post(
+      '/api/console/items/:id/removed',
+      {
+        config: { access: REVIEWERS },
+        schema: { tags: ['console'], summary: 'Confirm that the content is gone (e.g. the page now shows something else): recorded as removed now', params: itemParams },
+      },
+      async (request, reply) => {
+        await takedown.confirmRemoved(request.params.id, session(request).user.id);
+        return reply.code(204).send();
+      },
+    );
+
+    // --- Escalation ---
+    app.get(
+      '/api/console/cases/:caseId/escalations',
+      { config: { access: REVIEWERS }, schema: { tags: ['console'], summary: "A case's escalations to the authorities", params: caseParams, response: { 200: z.object({ escalations: z.array(escalationView) }) } } },
+      async (request) => ({ escalations: await escalations.list(request.params.caseId) }),
+    );
+
+    app.post(
+      '/api/console/cases/:caseId/escalations',
+      {
+        config: { access: REVIEWERS },
+        schema: {
+          tags: ['console'],
+          summary: 'Escalate a case about a minor: a package (URLs, hashes, decisions) recorded as sent to an authority',
+          params: caseParams,
+          body: z.object({ authority: z.enum(AUTHORITIES), authorityReference: z.string().min(1).max(100).optional() }).strict(),
+          response: { 201: z.object({ escalation: escalationView, package: z.record(z.string(), z.unknown()) }) },
+        },
+      },
+      async (request, reply) => {
+        const created = await escalations.create(request.params.caseId, session(request).user.id, request.body);
+        return reply.code(201).header('cache-control', 'no-store').send({ escalation: created.escalation, package: { ...created.package } });
+      },
+    );
+
+    app.patch(
+      '/api/console/escalations/:id',
+      {
+        config: { access: REVIEWERS },
+        schema: {
+          tags: ['console'],
+          summary: "Record the authority's own reference number",
+          params: itemParams,
+          body: z.object({ authorityReference: z.string().min(1).max(100) }).strict(),
+          response: { 200: escalationView },
+        },
+      },
+      async (request) => escalations.setAuthorityReference(request.params.id, session(request).user.id, request.body.authorityReference),
+    );
+
+    app.get(
+      '/api/console/escalations/:id/package',
+      { config: { access: REVIEWERS }, schema: { tags: ['console'], summary: 'The package exactly as sent (audited); x-package-digest is its SHA-256', params: itemParams } },
+      async (request, reply) => {
+        const { json, digest, reference } = await escalations.package(request.params.id, session(request).user.id);
+        return reply
+          .header('content-type', 'application/json; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${reference}.json"`)
+          .header('x-package-digest', digest)
+          .header('cache-control', 'no-store')
+          .send(json);
+      },
     );
 
     app.get(

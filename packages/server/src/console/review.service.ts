@@ -12,13 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sniff } from '@disrupt/media';
-import { and, count, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, inArray, isNull, sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { type Key, decrypt, unwrapKey } from '../crypto/envelope.ts';
 import { appendAudit } from '../audit/audit.ts';
-import { verifyItemEntries, withdrawRejectedItemEntries } from '../bank/bank.repository.ts';
+import { entriesOfItems, verifyItemEntries, withdrawRejectedItemEntries } from '../bank/bank.repository.ts';
 import { type Database, type Executor, queryRows } from '../db/database.ts';
-import { DECISIONS, NOT_ACTIONABLE_REASONS, auditLog, caseItems, cases, itemEvents, mediaObjects } from '../db/schema.ts';
+import { DECISIONS, ITEM_STATUSES, NOT_ACTIONABLE_REASONS, auditLog, caseItems, cases, itemEvents, mediaObjects } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { MediaStore } from '../media/media-store.ts';
 
@@ -39,6 +39,48 @@ export interface DecisionInput {
   readonly decision: Decision;
   readonly aiGenerated?: boolean | undefined;
   readonly reason?: NotActionableReason | undefined;
+}
+
+export interface ItemDetail {
+  readonly item: {
+    readonly id: string;
+    readonly position: number;
+    readonly kind: 'url' | 'photo' | 'video';
+    readonly url: string | null;
+    readonly host: string | null;
+    readonly status: (typeof ITEM_STATUSES)[number];
+    readonly decision: Decision | null;
+    readonly decisionAiGenerated: boolean | null;
+    readonly decisionReason: string | null;
+    readonly decidedAt: string | null;
+    readonly createdAt: string;
+    readonly notifiedAt: string | null;
+    readonly removedAt: string | null;
+    readonly claimedBy: string | null;
+    readonly claimExpiresAt: string | null;
+    readonly hasMedia: boolean;
+  };
+  readonly case: {
+    readonly id: string;
+    readonly status: 'open' | 'withdrawn';
+    readonly situation: 'online' | 'at_risk';
+    readonly ageGroup: 'minor' | 'adult' | 'unsure';
+    readonly aiGenerated: 'yes' | 'no' | 'unsure';
+    readonly language: 'fr' | 'en';
+    readonly description: string | null;
+    readonly createdAt: string;
+    readonly itemCount: number;
+  };
+  readonly bank: { readonly signalType: string; readonly verified: boolean; readonly status: string }[];
+}
+
+export interface CaseItemSummary {
+  readonly id: string;
+  readonly position: number;
+  readonly kind: 'url' | 'photo' | 'video';
+  readonly host: string | null;
+  readonly status: (typeof ITEM_STATUSES)[number];
+  readonly decision: Decision | null;
 }
 
 export const CLAIM_MINUTES = 15;
@@ -179,6 +221,78 @@ export class ReviewService {
     if (accepted) await verifyItemEntries(tx, itemId);
     else await withdrawRejectedItemEntries(tx, itemId);
     if (status !== previousStatus) await tx.insert(itemEvents).values({ itemId, status, at: now });
+  }
+
+  /**
+   * An item with its case's context, for the review page: what the victim
+   * said (situation, age group, AI, description) and how the item stands.
+   * Hash values are not shown: an analyst needs their state, not the digits.
+   */
+  async detail(itemId: string): Promise<ItemDetail> {
+    const db = this.deps.database.db;
+    const [row] = await db.select({ item: caseItems, c: cases }).from(caseItems).innerJoin(cases, eq(cases.id, caseItems.caseId)).where(eq(caseItems.id, itemId));
+    if (!row) throw new AppError('not_found');
+    const { item, c } = row;
+    const [media] = await db.select({ id: mediaObjects.id }).from(mediaObjects).where(and(eq(mediaObjects.itemId, itemId), isNull(mediaObjects.deletedAt)));
+    const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(caseItems).where(eq(caseItems.caseId, c.id));
+    const entries = (await entriesOfItems(db, [itemId])).get(itemId) ?? [];
+    const dataKey = c.wrappedKey ? unwrapKey(this.deps.masterKey, c.wrappedKey, c.id) : null;
+    const description = dataKey && c.descriptionEnc ? decrypt(dataKey, c.descriptionEnc, `description:${c.id}`) : null;
+    return {
+      item: {
+        id: item.id,
+        position: item.position,
+        kind: item.kind,
+        url: item.url,
+        host: item.host,
+        status: item.status,
+        decision: item.decision,
+        decisionAiGenerated: item.decisionAiGenerated,
+        decisionReason: item.decisionReason,
+        decidedAt: iso(item.decidedAt),
+        createdAt: item.createdAt.toISOString(),
+        notifiedAt: iso(item.notifiedAt),
+        removedAt: iso(item.removedAt),
+        claimedBy: item.claimedBy,
+        claimExpiresAt: iso(item.claimExpiresAt),
+        hasMedia: media !== undefined,
+      },
+      case: {
+        id: c.id,
+        status: c.status,
+        situation: c.situation,
+        ageGroup: c.ageGroup,
+        aiGenerated: c.aiGenerated,
+        language: c.language,
+        description: description ? new TextDecoder().decode(description) : null,
+        createdAt: c.createdAt.toISOString(),
+        itemCount: n,
+      },
+      bank: entries.map((e) => ({ signalType: e.signalType, verified: e.verified, status: e.status })),
+    };
+  }
+
+  /** The other items of a case, a page at a time (by position, after `after`). */
+  async caseItems(caseId: string, after: number, limit: number): Promise<{ items: CaseItemSummary[]; nextAfter: number | null }> {
+    const rows = await this.deps.database.db
+      .select({
+        id: caseItems.id,
+        position: caseItems.position,
+        kind: caseItems.kind,
+        host: caseItems.host,
+        status: caseItems.status,
+        decision: caseItems.decision,
+      })
+      .from(caseItems)
+      .where(and(eq(caseItems.caseId, caseId), gt(caseItems.position, after)))
+      .orderBy(asc(caseItems.position))
+      .limit(limit + 1);
+    const page = rows.slice(0, limit);
+    if (page.length === 0 && after === 0) {
+      const [exists] = await this.deps.database.db.select({ id: cases.id }).from(cases).where(eq(cases.id, caseId));
+      if (!exists) throw new AppError('not_found');
+    }
+    return { items: page, nextAfter: rows.length > limit ? page[page.length - 1]!.position : null };
   }
 
   /** The decrypted media of an item still awaiting its decision, or not found. */

@@ -1,11 +1,12 @@
 // Statistics for supervisors, over a period: reports received (by age group
-// and situation), items by kind, decisions by category, the bank. Counts only:
-// nothing here identifies a victim or a piece of content.
+// and situation), items by kind, decisions by category, the bank, notices,
+// escalations, removal rate and time to removal (overall, per host, per
+// partner). Counts only: nothing here identifies a victim or a piece of content.
 
-import { and, count, gte, isNotNull, lt } from 'drizzle-orm';
+import { and, count, eq, gte, isNotNull, lt } from 'drizzle-orm';
 import { bankStats } from '../bank/bank.repository.ts';
 import type { Database } from '../db/database.ts';
-import { caseItems, cases } from '../db/schema.ts';
+import { caseItems, cases, escalations, hosts, notices } from '../db/schema.ts';
 
 export interface Period {
   readonly from: Date;
@@ -22,6 +23,13 @@ export async function consoleStats(database: Database, period: Period) {
   const byKind = await db.select({ key: caseItems.kind, n: count() }).from(caseItems).where(inItems).groupBy(caseItems.kind);
   const decided = and(isNotNull(caseItems.decidedAt), gte(caseItems.decidedAt, period.from), lt(caseItems.decidedAt, period.to));
   const byDecision = await db.select({ key: caseItems.decision, n: count() }).from(caseItems).where(decided).groupBy(caseItems.decision);
+  const sent = await db.select({ n: count() }).from(notices).where(and(isNotNull(notices.sentAt), gte(notices.sentAt, period.from), lt(notices.sentAt, period.to)));
+  const outbox = await db.select({ n: count() }).from(notices).where(eq(notices.status, 'outbox'));
+  const byAuthority = await db
+    .select({ key: escalations.authority, n: count() })
+    .from(escalations)
+    .where(and(gte(escalations.createdAt, period.from), lt(escalations.createdAt, period.to)))
+    .groupBy(escalations.authority);
   const toRecord = (rows: { key: string | null; n: number }[]) => Object.fromEntries(rows.filter((r) => r.key !== null).map((r) => [r.key, r.n])) as Record<string, number>;
   return {
     period: { from: period.from.toISOString(), to: period.to.toISOString() },
@@ -29,5 +37,69 @@ export async function consoleStats(database: Database, period: Period) {
     items: { byKind: toRecord(byKind) },
     decisions: toRecord(byDecision),
     bank: await bankStats(db),
+    notices: { sent: sent[0]?.n ?? 0, waitingInOutbox: outbox[0]?.n ?? 0 },
+    escalations: toRecord(byAuthority),
+    removals: await removalStats(database, period),
+  };
+}
+
+export interface RemovalFigures {
+  /** URLs whose first notice went out in the period. */
+  readonly notified: number;
+  /** Of those, how many are gone now. */
+  readonly removed: number;
+  /** removed / notified, or null when nothing was notified. */
+  readonly removalRate: number | null;
+  /** From the first notice to the removal, in hours. */
+  readonly medianHoursToRemoval: number | null;
+}
+
+/**
+ * Removal rate and median time to removal, overall, per host (the host
+ * directory's name for the domain, or the domain itself) and per partner
+ * platform. Computed from one row per notified URL: a hotline notifies
+ * thousands a year, not millions.
+ */
+async function removalStats(database: Database, period: Period) {
+  const db = database.db;
+  const rows = await db
+    .select({ host: caseItems.host, notifiedAt: caseItems.notifiedAt, removedAt: caseItems.removedAt })
+    .from(caseItems)
+    .where(and(isNotNull(caseItems.notifiedAt), gte(caseItems.notifiedAt, period.from), lt(caseItems.notifiedAt, period.to)));
+  const directory = await db.select({ domain: hosts.domain, name: hosts.name, partner: hosts.partner }).from(hosts);
+  const byDomain = new Map(directory.map((h) => [h.domain, h]));
+  const entryOf = (host: string) => {
+    const labels = host.split('.');
+    for (let i = 0; i < labels.length - 1; i++) {
+      const entry = byDomain.get(labels.slice(i).join('.'));
+      if (entry) return entry;
+    }
+    return null;
+  };
+  const groups = new Map<string, { partner: boolean; rows: typeof rows }>();
+  for (const row of rows) {
+    const entry = row.host ? entryOf(row.host) : null;
+    const key = entry?.name ?? row.host ?? 'unknown';
+    const group = groups.get(key) ?? { partner: entry?.partner ?? false, rows: [] };
+    group.rows.push(row);
+    groups.set(key, group);
+  }
+  const named = [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, g]) => ({ name, ...figures(g.rows) }));
+  const partners = new Set([...groups.entries()].filter(([, g]) => g.partner).map(([name]) => name));
+  return { overall: figures(rows), byHost: named, byPartner: named.filter((g) => partners.has(g.name)) };
+}
+
+function figures(rows: readonly { notifiedAt: Date | null; removedAt: Date | null }[]): RemovalFigures {
+  const hours = rows
+    .filter((r) => r.notifiedAt && r.removedAt)
+    .map((r) => Math.max(0, r.removedAt!.getTime() - r.notifiedAt!.getTime()) / 3_600_000)
+    .sort((a, b) => a - b);
+  const mid = hours.length >> 1;
+  const median = hours.length === 0 ? null : hours.length % 2 === 1 ? hours[mid]! : (hours[mid - 1]! + hours[mid]!) / 2;
+  return {
+    notified: rows.length,
+    removed: hours.length,
+    removalRate: rows.length === 0 ? null : hours.length / rows.length,
+    medianHoursToRemoval: median === null ? null : Math.round(median * 100) / 100,
   };
 }

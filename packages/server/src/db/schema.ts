@@ -53,7 +53,7 @@ export const ITEM_KINDS = ['url', 'photo', 'video'] as const;
 export const DECISIONS = ['ncii_adult', 'ncii_minor', 'not_intimate', 'not_actionable', 'duplicate'] as const;
 export const NOT_ACTIONABLE_REASONS = ['content_not_found', 'not_the_reporter', 'insufficient_information', 'out_of_scope'] as const;
 
-export const ITEM_STATUSES = ['received', 'in_review', 'hashed', 'shared', 'notified', 'removed', 'not_actionable', 'withdrawn'] as const;
+export const ITEM_STATUSES = ['received', 'in_review', 'hashed', 'shared', 'notified', 'removed', 'escalated', 'not_actionable', 'withdrawn'] as const;
 
 export const caseItems = pgTable(
   'case_items',
@@ -81,6 +81,9 @@ export const caseItems = pgTable(
     decisionReason: text('decision_reason'),
     decidedBy: uuid('decided_by').references(() => users.id),
     decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'date' }),
+    /** URLs: when the first takedown notice went out, and when a re-check (or an analyst) found the content gone. */
+    notifiedAt: timestamp('notified_at', { withTimezone: true, mode: 'date' }),
+    removedAt: timestamp('removed_at', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
@@ -246,3 +249,95 @@ export const consoleSessions = pgTable(
   (t) => [index('console_sessions_user_idx').on(t.userId)],
 );
 
+
+/**
+ * The hotline's host directory: who answers for a domain (and its
+ * subdomains), where notices go, and whether the host is a partner platform.
+ */
+export const hosts = pgTable('hosts', {
+  id: uuid('id').primaryKey(),
+  /** Lower case, no trailing dot; covers its subdomains (the longest match wins). */
+  domain: text('domain').notNull().unique(),
+  name: text('name').notNull(),
+  abuseEmail: text('abuse_email'),
+  language: text('language', { enum: ['fr', 'en'] }).notNull().default('en'),
+  partner: boolean('partner').notNull().default(false),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+export const NOTICE_STATUSES = ['queued', 'sent', 'outbox', 'exported'] as const;
+
+/**
+ * Takedown notices. The text is rendered from the template when sent or
+ * downloaded, never stored: it quotes the victim's URL, which withdrawal
+ * must be able to erase.
+ */
+export const notices = pgTable(
+  'notices',
+  {
+    id: uuid('id').primaryKey(),
+    /** Quoted in the notice and in the host's answers: DN-XXXXXXXX. */
+    reference: text('reference').notNull().unique(),
+    itemId: uuid('item_id')
+      .notNull()
+      .references(() => caseItems.id, { onDelete: 'cascade' }),
+    hostId: uuid('host_id').references(() => hosts.id, { onDelete: 'set null' }),
+    recipient: text('recipient'),
+    language: text('language', { enum: ['fr', 'en'] }).notNull(),
+    /** email: through SMTP; outbox: an analyst downloads the message and sends it. */
+    channel: text('channel', { enum: ['email', 'outbox'] }).notNull(),
+    status: text('status', { enum: NOTICE_STATUSES }).notNull(),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: createdAt(),
+    sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('notices_item_idx').on(t.itemId), index('notices_sent_idx').on(t.sentAt)],
+);
+
+export const CHECK_OUTCOMES = ['online', 'removed', 'unreachable'] as const;
+
+/** Every re-check of a reported URL: what it found, when. */
+export const urlChecks = pgTable(
+  'url_checks',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    itemId: uuid('item_id')
+      .notNull()
+      .references(() => caseItems.id, { onDelete: 'cascade' }),
+    checkedAt: timestamp('checked_at', { withTimezone: true, mode: 'date' }).notNull(),
+    outcome: text('outcome', { enum: CHECK_OUTCOMES }).notNull(),
+    httpStatus: integer('http_status'),
+    /** Who asked: null for the scheduled job. */
+    checkedBy: uuid('checked_by').references(() => users.id),
+  },
+  (t) => [index('url_checks_item_idx').on(t.itemId, t.checkedAt)],
+);
+
+export const AUTHORITIES = ['pharos', 'ncmec', 'police', 'other'] as const;
+
+/** Packages about minors sent to an authority: ours is the reference, theirs comes back later. */
+export const escalations = pgTable(
+  'escalations',
+  {
+    id: uuid('id').primaryKey(),
+    /** ESC-XXXXXXXX, quoted to the authority. */
+    reference: text('reference').notNull().unique(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    authority: text('authority', { enum: AUTHORITIES }).notNull(),
+    /** The authority's own reference (a PHAROS or NCMEC report number), when it gives one. */
+    authorityReference: text('authority_reference'),
+    /** SHA-256 of the package as sent, so a copy can be shown to be the same. */
+    packageDigest: text('package_digest').notNull(),
+    /** The package as sent, encrypted under the case's key (it quotes URLs and hashes). */
+    packageEnc: bytea('package_enc'),
+    itemCount: integer('item_count').notNull(),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('escalations_case_idx').on(t.caseId)],
+);

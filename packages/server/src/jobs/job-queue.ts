@@ -6,11 +6,14 @@
 import PgBoss from 'pg-boss';
 import { type Database, type Executor, queryRows, rawToSql } from '../db/database.ts';
 
-export const JOB_NAMES = ['media.expire'] as const;
+export const JOB_NAMES = ['media.expire', 'notice.send', 'url.recheck'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export interface JobPayloads {
   'media.expire': { readonly objectId: string };
+  'notice.send': { readonly noticeId: string };
+  /** `due`: when this check was scheduled for; a second run of the same job finds a check after it and does nothing. */
+  'url.recheck': { readonly itemId: string; readonly due: string };
 }
 
 export type JobHandler<N extends JobName> = (data: JobPayloads[N]) => Promise<'done' | 'nothing_to_do'>;
