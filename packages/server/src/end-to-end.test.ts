@@ -143,7 +143,7 @@ describeServer(
       expect(stats.removals.byHost.find((h) => h.name === 'Leaks Forum')).toMatchObject({ removed: 1 });
       expect(await verifyAudit(server().database)).toMatchObject({ ok: true });
       const actions = new Set((await server().database.db.select({ action: auditLog.action }).from(auditLog)).map((r) => r.action));
-      for (const action of ['login', 'media.reveal', 'item.decide', 'notice.create', 'notice.send', 'url.check']) expect(actions, action).toContain(action);
+      for (const action of ['key.create', 'login', 'media.reveal', 'item.decide', 'notice.create', 'notice.send', 'url.check']) expect(actions, action).toContain(action);
 
       // 9. None of the victim's data reached the logs.
       const logged = logs();

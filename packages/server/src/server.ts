@@ -1,11 +1,12 @@
 // Wiring, once: configuration → data folder lock → master key → database →
 // services → HTTP app. Every port is created here and passed in explicitly.
 
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { type HashPool, createHashPool } from '@disrupt/media';
 import type { DestinationStream } from 'pino';
+import { appendAudit } from './audit/audit.ts';
 import { BankIndex } from './bank/bank-index.ts';
 import { JobQueue } from './jobs/job-queue.ts';
 import { caseRoutes } from './cases/case.routes.ts';
@@ -69,8 +70,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let jobs: JobQueue | null = null;
   let mailer: (Mailer & { close(): void }) | null = null;
   try {
+    const newKeyFile = !config.masterKey && !existsSync(join(config.dataDir, 'master.key'));
     const masterKey = loadMasterKey(config);
     database = await openDatabase(config.database.kind === 'pglite' ? { kind: 'pglite', dataDir: config.database.dataDir } : config.database);
+    if (newKeyFile) await database.db.transaction((tx) => appendAudit(tx, { actor: 'system', action: 'key.create', subject: 'master.key' }));
     const cases = new CaseService({ database, masterKey, allowMinorMedia: config.allowMinorMedia });
     const db = database;
     jobs = new JobQueue(database);

@@ -40,10 +40,10 @@ describe('disrupt bank', () => {
     expect((await run('remove', 'md5', 'b'.repeat(32))).code).toBe(1);
     const counted = await run('stats');
     expect(JSON.parse(counted.out)).toMatchObject({ byStatus: { active: 1, deleted: 1 } });
-    // The import and the removal are in the audit log, and its chain holds.
+    // The import, the export and the removal are in the audit log, and its chain holds.
     const io = captureIo();
     expect(await main(['audit', 'verify', '--data', data], io)).toBe(0);
-    expect(JSON.parse(io.out())).toEqual({ ok: true, entries: 2 });
+    expect(JSON.parse(io.out())).toEqual({ ok: true, entries: 3 });
     expect((await run('frobnicate')).code).toBe(2);
   });
 

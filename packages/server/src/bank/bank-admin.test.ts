@@ -1,5 +1,7 @@
 import { expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { describeStorage } from '../../test/databases.ts';
+import { auditLog } from '../db/schema.ts';
 import { exportEntries, importLines, removeSignal, stats } from './bank-admin.ts';
 
 const PDQ = 'd8f8f0cee0f4a84f0637022a078f67f0b36e2ed596621e1d33e6339c4e9c9b22';
@@ -40,5 +42,7 @@ describeStorage('bank admin', ({ database }) => {
     ]);
     const seqs = exported.map((r) => r.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    const [audit] = await database().db.select().from(auditLog).where(eq(auditLog.action, 'bank.export'));
+    expect(audit?.detail).toEqual({ records: 3 }); // how many, never which
   });
 });

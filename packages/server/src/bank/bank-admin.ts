@@ -87,15 +87,18 @@ export interface ExportRecord {
   readonly seq: number;
 }
 
-/** Every entry, tombstones included, in change order, a page at a time. */
+/** Every entry, tombstones included, in change order, a page at a time. A finished export is audited (how many, never which). */
 export async function* exportEntries(database: Database, pageSize = 1000): AsyncGenerator<ExportRecord> {
   let cursor = 0;
+  let records = 0;
   for (;;) {
     const rows = await database.db.select().from(bankEntries).where(gt(bankEntries.seq, cursor)).orderBy(asc(bankEntries.seq)).limit(pageSize);
     for (const r of rows) yield { signalType: r.signalType, value: r.value, quality: r.quality, verified: r.verified, status: r.status, seq: r.seq };
-    if (rows.length < pageSize) return;
+    records += rows.length;
+    if (rows.length < pageSize) break;
     cursor = rows[rows.length - 1]!.seq;
   }
+  await database.db.transaction((tx) => appendAudit(tx, { actor: 'operator:cli', action: 'bank.export', detail: { records } }));
 }
 
 /** Marks a signal `deleted` (partners receive a tombstone). False when the bank does not hold it. */
