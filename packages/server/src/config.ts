@@ -41,6 +41,14 @@ export interface Config {
   /** Honour X-Forwarded-* (only behind a proxy you run; otherwise clients could forge them). */
   readonly trustProxy: boolean;
   readonly logLevel: LogLevel;
+  /** Partner webhooks may use plain http:// URLs (tests, private networks); https only otherwise. */
+  readonly partnerWebhookAllowHttp: boolean;
+  /** Requests a minute per key for partners created without their own limit. */
+  readonly partnerRateLimit: number;
+  /** A hash is quarantined when this many NotBlocked answers… */
+  readonly disputeMinNotBlocked: number;
+  /** …come from at least this many partners, and no partner currently says Blocked. */
+  readonly disputeMinPartners: number;
 }
 
 /**
@@ -97,6 +105,10 @@ const VARIABLES = {
   DISRUPT_MAX_UPLOAD_BYTES: { schema: integer(1024, Number.MAX_SAFE_INTEGER).default(DEFAULT_MAX_UPLOAD_BYTES), expected: `a whole number of bytes, at least 1024 (default ${DEFAULT_MAX_UPLOAD_BYTES})` },
   DISRUPT_TRUST_PROXY: { schema: bool.default(false), expected: 'true, false, 1 or 0 (default false)' },
   LOG_LEVEL: { schema: z.enum(LOG_LEVELS).default('info'), expected: `one of ${LOG_LEVELS.join(', ')} (default info)` },
+  DISRUPT_PARTNER_WEBHOOK_ALLOW_HTTP: { schema: bool.default(false), expected: 'true, false, 1 or 0 (default false)' },
+  DISRUPT_PARTNER_RATE_LIMIT: { schema: integer(1, 1_000_000).default(600), expected: 'requests a minute per key, from 1 to 1000000 (default 600)' },
+  DISRUPT_DISPUTE_MIN_NOT_BLOCKED: { schema: integer(1, 1000).default(3), expected: 'a whole number from 1 to 1000 (default 3)' },
+  DISRUPT_DISPUTE_MIN_PARTNERS: { schema: integer(1, 1000).default(2), expected: 'a whole number from 1 to 1000 (default 2)' },
 } as const;
 
 type VariableName = keyof typeof VARIABLES;
@@ -113,6 +125,10 @@ const schema = z.object({
   DISRUPT_MAX_UPLOAD_BYTES: VARIABLES.DISRUPT_MAX_UPLOAD_BYTES.schema,
   DISRUPT_TRUST_PROXY: VARIABLES.DISRUPT_TRUST_PROXY.schema,
   LOG_LEVEL: VARIABLES.LOG_LEVEL.schema,
+  DISRUPT_PARTNER_WEBHOOK_ALLOW_HTTP: VARIABLES.DISRUPT_PARTNER_WEBHOOK_ALLOW_HTTP.schema,
+  DISRUPT_PARTNER_RATE_LIMIT: VARIABLES.DISRUPT_PARTNER_RATE_LIMIT.schema,
+  DISRUPT_DISPUTE_MIN_NOT_BLOCKED: VARIABLES.DISRUPT_DISPUTE_MIN_NOT_BLOCKED.schema,
+  DISRUPT_DISPUTE_MIN_PARTNERS: VARIABLES.DISRUPT_DISPUTE_MIN_PARTNERS.schema,
 } satisfies Record<VariableName, z.ZodType>);
 
 function isVariable(name: PropertyKey | undefined): name is VariableName {
@@ -158,6 +174,10 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       maxUploadBytes: v.DISRUPT_MAX_UPLOAD_BYTES,
       trustProxy: v.DISRUPT_TRUST_PROXY,
       logLevel: v.LOG_LEVEL,
+      partnerWebhookAllowHttp: v.DISRUPT_PARTNER_WEBHOOK_ALLOW_HTTP,
+      partnerRateLimit: v.DISRUPT_PARTNER_RATE_LIMIT,
+      disputeMinNotBlocked: v.DISRUPT_DISPUTE_MIN_NOT_BLOCKED,
+      disputeMinPartners: v.DISRUPT_DISPUTE_MIN_PARTNERS,
     },
   };
 }

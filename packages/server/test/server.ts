@@ -16,7 +16,8 @@ export interface ServerFixture {
   readonly logs: () => string;
 }
 
-export function describeServer(name: string, suite: (fixture: ServerFixture) => void): void {
+/** `env`: extra settings for this suite's server (e.g. DISRUPT_PARTNER_WEBHOOK_ALLOW_HTTP). */
+export function describeServer(name: string, suite: (fixture: ServerFixture) => void, extraEnv: Record<string, string> = {}): void {
   for (const backend of backends()) {
     describe(`${name} [${backend}]`, () => {
       let server: RunningServer | undefined;
@@ -24,7 +25,7 @@ export function describeServer(name: string, suite: (fixture: ServerFixture) => 
       let logs = '';
       const dataDir = mkdtempSync(join(tmpdir(), 'disrupt-server-'));
       beforeAll(async () => {
-        const env: Record<string, string> = { DISRUPT_DATA_DIR: dataDir, LOG_LEVEL: 'debug', DISRUPT_MAX_UPLOAD_BYTES: String(8 * 1024 * 1024) };
+        const env: Record<string, string> = { DISRUPT_DATA_DIR: dataDir, LOG_LEVEL: 'debug', DISRUPT_MAX_UPLOAD_BYTES: String(8 * 1024 * 1024), ...extraEnv };
         if (backend === 'postgres') {
           const scratch = await createScratchDatabase(process.env.TEST_DATABASE_URL!);
           drop = scratch.drop;

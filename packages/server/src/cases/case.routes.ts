@@ -35,7 +35,7 @@ const openedCase = z.object({
 const signInBody = z.object({ caseNumber: z.string().max(40), secret: z.string().max(100) }).strict();
 const session = z.object({ token: z.string(), expiresAt: z.string() });
 
-const itemStatus = z.enum(['received', 'in_review', 'hashed', 'shared', 'notified', 'removed', 'not_actionable', 'withdrawn']);
+const itemStatus = z.enum(['received', 'in_review', 'hashed', 'shared', 'notified', 'removed', 'not_actionable', 'withdrawn', 'partner_blocked']);
 const caseView = z.object({
   caseNumber: z.string(),
   status: z.enum(['open', 'withdrawn']),

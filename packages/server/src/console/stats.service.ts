@@ -6,6 +6,7 @@ import { and, count, gte, isNotNull, lt } from 'drizzle-orm';
 import { bankStats } from '../bank/bank.repository.ts';
 import type { Database } from '../db/database.ts';
 import { caseItems, cases } from '../db/schema.ts';
+import { partnerStats } from '../partner/feedback.service.ts';
 
 export interface Period {
   readonly from: Date;
@@ -29,5 +30,6 @@ export async function consoleStats(database: Database, period: Period) {
     items: { byKind: toRecord(byKind) },
     decisions: toRecord(byDecision),
     bank: await bankStats(db),
+    partners: await partnerStats(db, period),
   };
 }

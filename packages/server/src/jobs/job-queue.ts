@@ -6,11 +6,12 @@
 import PgBoss from 'pg-boss';
 import { type Database, type Executor, queryRows, rawToSql } from '../db/database.ts';
 
-export const JOB_NAMES = ['media.expire'] as const;
+export const JOB_NAMES = ['media.expire', 'partner.webhook'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export interface JobPayloads {
   'media.expire': { readonly objectId: string };
+  'partner.webhook': { readonly webhookId: string };
 }
 
 export type JobHandler<N extends JobName> = (data: JobPayloads[N]) => Promise<'done' | 'nothing_to_do'>;
