@@ -184,6 +184,11 @@ export class FeedbackService {
     if (latest && latest.value === item.feedback && latest.url === url && JSON.stringify(latest.tags) === JSON.stringify(tags)) return 'duplicate';
     await tx.insert(partnerFeedback).values({ entryId, partnerId: caller.partnerId, value: item.feedback, tags, url, createdAt: now });
     if (item.feedback === 'Blocked' && latest?.value !== 'Blocked') await blockedByPartner(tx, entryId, now);
+    // The opinions are part of the record partners sync: the entry takes a new
+    // change number (same status), so the feed, webhooks and StopNCII
+    // checkpoints carry the new aggregate.
+    const [entry] = await tx.select({ status: bankEntries.status }).from(bankEntries).where(eq(bankEntries.id, entryId));
+    if (entry) await setStatus(tx, entryId, entry.status);
     return 'recorded';
   }
 
