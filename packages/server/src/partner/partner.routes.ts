@@ -166,13 +166,11 @@ export function partnerRoutes(deps: PartnerRouteDeps) {
           let cursor = request.query.cursor;
           async function* lines(): AsyncGenerator<string> {
             for (;;) {
-              const page = await feed.page(cursor, FULL_SYNC_PAGE);
-              if (page.length === 0) return;
-              let chunk = '';
-              for (const record of page) chunk += `${JSON.stringify(nativeRecord(record))}\n`;
-              yield chunk;
-              cursor = page[page.length - 1]!.seq;
-              if (page.length < FULL_SYNC_PAGE) return;
+              const page = await feed.ndjsonPage(cursor, FULL_SYNC_PAGE);
+              if (page.count === 0) return;
+              yield page.text;
+              cursor = page.lastSeq;
+              if (page.count < FULL_SYNC_PAGE) return;
             }
           }
           return reply.type('application/x-ndjson').send(Readable.from(lines()));
