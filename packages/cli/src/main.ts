@@ -4,9 +4,10 @@ import { serveCommand } from './commands/serve.ts';
 import { adminCommand } from './commands/admin.ts';
 import { auditCommand } from './commands/audit.ts';
 import { bankCommand } from './commands/bank.ts';
+import { partnerCommand } from './commands/partner.ts';
 import { type CliIo, type Command, UsageError } from './io.ts';
 
-const COMMANDS: readonly Command[] = [serveCommand, adminCommand, bankCommand, auditCommand, hashCommand, matchCommand];
+const COMMANDS: readonly Command[] = [serveCommand, adminCommand, bankCommand, partnerCommand, auditCommand, hashCommand, matchCommand];
 
 function assertUniqueNames(commands: readonly Command[]): void {
   const seen = new Set<string>();

@@ -48,6 +48,14 @@ export interface Config {
   readonly smtpUrl: string | null;
   /** Address ranges the URL checker may fetch although they are not public (CIDR); empty in production. */
   readonly fetchAllow: readonly string[];
+  /** Partner webhooks may use plain http:// URLs (tests, private networks); https only otherwise. */
+  readonly partnerWebhookAllowHttp: boolean;
+  /** Requests a minute per key for partners created without their own limit. */
+  readonly partnerRateLimit: number;
+  /** A hash is quarantined when this many NotBlocked answers… */
+  readonly disputeMinNotBlocked: number;
+  /** …come from at least this many partners, and no partner currently says Blocked. */
+  readonly disputeMinPartners: number;
 }
 
 /**
@@ -119,6 +127,10 @@ const VARIABLES = {
   DISRUPT_HOTLINE_EMAIL: { schema: z.email().default('abuse@localhost'), expected: 'the e-mail address notices come from and hosts answer to' },
   DISRUPT_SMTP_URL: { schema: smtpUrl.optional(), expected: 'an smtp:// or smtps:// URL with a host (unset: notices wait in the outbox)' },
   DISRUPT_FETCH_ALLOW: { schema: cidrList.optional(), expected: 'a comma-separated list of addresses or CIDR ranges (unset: public addresses only)' },
+  DISRUPT_PARTNER_WEBHOOK_ALLOW_HTTP: { schema: bool.default(false), expected: 'true, false, 1 or 0 (default false)' },
+  DISRUPT_PARTNER_RATE_LIMIT: { schema: integer(1, 1_000_000).default(600), expected: 'requests a minute per key, from 1 to 1000000 (default 600)' },
+  DISRUPT_DISPUTE_MIN_NOT_BLOCKED: { schema: integer(1, 1000).default(3), expected: 'a whole number from 1 to 1000 (default 3)' },
+  DISRUPT_DISPUTE_MIN_PARTNERS: { schema: integer(1, 1000).default(2), expected: 'a whole number from 1 to 1000 (default 2)' },
 } as const;
 
 type VariableName = keyof typeof VARIABLES;
@@ -139,6 +151,10 @@ const schema = z.object({
   DISRUPT_HOTLINE_EMAIL: VARIABLES.DISRUPT_HOTLINE_EMAIL.schema,
   DISRUPT_SMTP_URL: VARIABLES.DISRUPT_SMTP_URL.schema,
   DISRUPT_FETCH_ALLOW: VARIABLES.DISRUPT_FETCH_ALLOW.schema,
+  DISRUPT_PARTNER_WEBHOOK_ALLOW_HTTP: VARIABLES.DISRUPT_PARTNER_WEBHOOK_ALLOW_HTTP.schema,
+  DISRUPT_PARTNER_RATE_LIMIT: VARIABLES.DISRUPT_PARTNER_RATE_LIMIT.schema,
+  DISRUPT_DISPUTE_MIN_NOT_BLOCKED: VARIABLES.DISRUPT_DISPUTE_MIN_NOT_BLOCKED.schema,
+  DISRUPT_DISPUTE_MIN_PARTNERS: VARIABLES.DISRUPT_DISPUTE_MIN_PARTNERS.schema,
 } satisfies Record<VariableName, z.ZodType>);
 
 function isVariable(name: PropertyKey | undefined): name is VariableName {
@@ -187,6 +203,10 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       hotline: { name: v.DISRUPT_HOTLINE_NAME, email: v.DISRUPT_HOTLINE_EMAIL },
       smtpUrl: v.DISRUPT_SMTP_URL ?? null,
       fetchAllow: v.DISRUPT_FETCH_ALLOW ?? [],
+      partnerWebhookAllowHttp: v.DISRUPT_PARTNER_WEBHOOK_ALLOW_HTTP,
+      partnerRateLimit: v.DISRUPT_PARTNER_RATE_LIMIT,
+      disputeMinNotBlocked: v.DISRUPT_DISPUTE_MIN_NOT_BLOCKED,
+      disputeMinPartners: v.DISRUPT_DISPUTE_MIN_PARTNERS,
     },
   };
 }

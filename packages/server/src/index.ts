@@ -9,3 +9,5 @@ export { type ImportReport, type ExportRecord, importLines, exportEntries, remov
 export { type SignalType } from './bank/bank.repository.ts';
 export { type AuditVerification, verifyAudit } from './audit/audit.ts';
 export { AccountService, type UserRole } from './console/account.service.ts';
+export { PartnerService, type PartnerCredentials, type PartnerScope, type PartnerView, validPartnerName } from './partner/partner.service.ts';
+export { PARTNER_SCOPES } from './db/schema.ts';

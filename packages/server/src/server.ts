@@ -26,9 +26,22 @@ import { type Database, openDatabase } from './db/database.ts';
 import { type DataLock, lockDataFolder } from './db/data-lock.ts';
 import { type App, buildApp } from './http/app.ts';
 import { type Logger, createLogger } from './logger.ts';
+import { FeedbackService } from './partner/feedback.service.ts';
+import { MatchService } from './partner/match.service.ts';
+import { NegativeBankService } from './partner/negative-bank.service.ts';
+import { PartnerGate } from './partner/partner-access.ts';
+import { partnerConsoleRoutes } from './partner/partner-console.routes.ts';
+import { PartnerFeed } from './partner/partner-feed.ts';
+import { partnerRoutes } from './partner/partner.routes.ts';
+import { PartnerService } from './partner/partner.service.ts';
+import { RateLimiter } from './partner/rate-limiter.ts';
+import { PageTokens, stopNciiRoutes } from './partner/stopncii.routes.ts';
+import { WebhookService } from './partner/webhook.service.ts';
 
 /** How often the in-memory bank catches up with the change sequence. */
 export const BANK_REFRESH_MS = 2000;
+/** How often the worker looks for partner webhooks behind the bank. */
+export const WEBHOOK_DISPATCH_MS = 1000;
 
 export interface RunningServer {
   readonly app: App;
@@ -39,6 +52,8 @@ export interface RunningServer {
   readonly accounts: AccountService;
   /** Notices and re-checks (its job handlers are also called directly by tests). */
   readonly takedown: TakedownService;
+  /** Partner platforms and their keys. */
+  readonly partners: PartnerService;
   /** Every console route and who may call it. */
   readonly consoleRoutes: readonly ConsoleRoute[];
   /** On the first start of an embedded deployment: the first admin's one-time enrolment token. */
@@ -108,6 +123,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await jobs.work('url.recheck', (data) => takedown.recheckJob(data.itemId, new Date(data.due)));
     }
     const consoleApi = consoleRoutes({ accounts, review, takedown, escalations, database });
+    const partners = new PartnerService(database);
+    const feed = new PartnerFeed(database, masterKey);
+    const feedback = new FeedbackService({ database, masterKey, rule: { minNotBlocked: config.disputeMinNotBlocked, minPartners: config.disputeMinPartners } });
+    const webhooks = new WebhookService({ database, masterKey, jobs, feed, allowHttp: config.partnerWebhookAllowHttp });
+    const negativeBank = new NegativeBankService(database, bankIndex);
+    const gate = new PartnerGate(database, new RateLimiter(), logger);
+    if (config.roles.includes('worker')) {
+      await jobs.work('partner.webhook', (data) => webhooks.deliver(data.webhookId), 1);
+      webhooks.start(WEBHOOK_DISPATCH_MS, (error) => {
+        logger.error({ err: error }, 'webhook dispatch failed');
+      });
+    }
     // No default password: the first admin of an embedded deployment enrols
     // through a one-time link, printed once by `disrupt serve`.
     const firstAdminEnrolment =
@@ -123,7 +150,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       bodyLimit: Math.max(config.maxUploadBytes, 10 * 1024 * 1024),
       trustProxy: config.trustProxy,
       ready: () => db.ping(),
-      plugins: [caseRoutes(cases, media, { maxUploadBytes: config.maxUploadBytes }), consoleApi.plugin],
+      plugins: [
+        caseRoutes(cases, media, { maxUploadBytes: config.maxUploadBytes }),
+        consoleApi.plugin,
+        partnerConsoleRoutes(partners, negativeBank, config.partnerRateLimit),
+        partnerRoutes({ partners, gate, feed, match: new MatchService(bankIndex, pool), feedback, webhooks, maxUploadBytes: config.maxUploadBytes }),
+        stopNciiRoutes({ partners, gate, feed, feedback, tokens: new PageTokens(masterKey) }),
+      ],
     });
     let url: string | null = null;
     if (options.listen !== false) {
@@ -136,12 +169,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       bankIndex,
       logger,
       consoleRoutes: consoleApi.table,
+      partners,
       accounts,
       takedown,
       firstAdminEnrolment,
       url,
       async close() {
         bankIndex.stop();
+        webhooks.stop();
         await app.close();
         await jobQueue.stop();
         smtp?.close();

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { and, asc, count, eq, gt, inArray, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../db/database.ts';
 import { BANK_STATUSES, SIGNAL_TYPES, bankEntries, caseItems, cases, itemBankEntries } from '../db/schema.ts';
+import { nearNegativeBank, openBankReview } from '../partner/bank-hold.ts';
 
 export type SignalType = (typeof SIGNAL_TYPES)[number];
 export type BankStatus = (typeof BANK_STATUSES)[number];
@@ -70,11 +71,15 @@ export async function upsertSignal(tx: Executor, input: SignalInput): Promise<{ 
     }
     return { entryId: existing.id, created: false };
   }
+  // A PDQ hash near a known benign image (the negative bank) never reaches
+  // partners: it enters quarantined and hidden, for an analyst to decide.
+  const held = input.signalType === 'pdq' && (await nearNegativeBank(tx, input.value));
   const seq = await lockAndTakeSeq(tx);
   const [row] = await tx
     .insert(bankEntries)
-    .values({ signalType: input.signalType, value: input.value, valueDigest: digest, quality: input.quality, verified: input.verified, status: 'active', seq })
+    .values({ signalType: input.signalType, value: input.value, valueDigest: digest, quality: input.quality, verified: input.verified, status: held ? 'quarantined' : 'active', seq })
     .returning({ id: bankEntries.id });
+  if (held) await openBankReview(tx, row!.id, 'negative_bank', true);
   return { entryId: row!.id, created: true };
 }
 

@@ -1,6 +1,7 @@
 // Console accounts and access over HTTP, on both back ends, with the
 // authorisation matrix: every console route × {no session, analyst,
 // supervisor, admin}. A route missing from the table fails the test.
+import { randomBytes } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { Secret, TOTP } from 'otpauth';
 import { beforeAll, expect, it } from 'vitest';
@@ -100,6 +101,15 @@ describeServer('console accounts', ({ server }) => {
       'PATCH /api/console/escalations/:id': { request: () => ({ method: 'PATCH', url: `/api/console/escalations/${target}`, payload: { authorityReference: 'PH-1' } }), expected: [401, 404, 404, 404] },
       'GET /api/console/escalations/:id/package': { request: () => ({ method: 'GET', url: `/api/console/escalations/${target}/package` }), expected: [401, 404, 404, 404] },
       'GET /api/console/stats': { request: () => ({ method: 'GET', url: '/api/console/stats' }), expected: [401, 404, 200, 200] },
+      'GET /api/console/partners': { request: () => ({ method: 'GET', url: '/api/console/partners' }), expected: [401, 404, 404, 200] },
+      'POST /api/console/partners': { request: () => ({ method: 'POST', url: '/api/console/partners', payload: { name: `Matrix ${Math.random().toString(36).slice(2)}` } }), expected: [401, 404, 404, 201] },
+      'POST /api/console/partners/:id/rotate': { request: () => ({ method: 'POST', url: `/api/console/partners/${target}/rotate` }), expected: [401, 404, 404, 404] },
+      'POST /api/console/partners/:id/revoke': { request: () => ({ method: 'POST', url: `/api/console/partners/${target}/revoke` }), expected: [401, 404, 404, 404] },
+      'GET /api/console/negative-bank': { request: () => ({ method: 'GET', url: '/api/console/negative-bank' }), expected: [401, 404, 404, 200] },
+      'POST /api/console/negative-bank': { request: () => ({ method: 'POST', url: '/api/console/negative-bank', payload: { entries: [{ pdq: randomBytes(32).toString('hex') }] } }), expected: [401, 404, 404, 200] },
+      'DELETE /api/console/negative-bank/:id': { request: () => ({ method: 'DELETE', url: '/api/console/negative-bank/999999' }), expected: [401, 404, 404, 404] },
+      'GET /api/console/bank-reviews': { request: () => ({ method: 'GET', url: '/api/console/bank-reviews' }), expected: [401, 200, 200, 404] },
+      'POST /api/console/bank-reviews/:entryId': { request: () => ({ method: 'POST', url: '/api/console/bank-reviews/999999', payload: { outcome: 'restored' } }), expected: [401, 404, 404, 404] },
       'POST /api/console/logout': { request: () => ({ method: 'POST', url: '/api/console/logout' }), expected: [401, 204, 204, 204] },
     };
     const routes = server().consoleRoutes.map((r) => `${r.method} ${r.url}`);

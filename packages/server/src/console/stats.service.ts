@@ -7,6 +7,7 @@ import { and, count, eq, gte, isNotNull, lt } from 'drizzle-orm';
 import { bankStats } from '../bank/bank.repository.ts';
 import type { Database } from '../db/database.ts';
 import { caseItems, cases, escalations, hosts, notices } from '../db/schema.ts';
+import { partnerStats } from '../partner/feedback.service.ts';
 
 export interface Period {
   readonly from: Date;
@@ -40,6 +41,7 @@ export async function consoleStats(database: Database, period: Period) {
     notices: { sent: sent[0]?.n ?? 0, waitingInOutbox: outbox[0]?.n ?? 0 },
     escalations: toRecord(byAuthority),
     removals: await removalStats(database, period),
+    partners: await partnerStats(db, period),
   };
 }
 

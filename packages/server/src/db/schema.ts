@@ -53,7 +53,7 @@ export const ITEM_KINDS = ['url', 'photo', 'video'] as const;
 export const DECISIONS = ['ncii_adult', 'ncii_minor', 'not_intimate', 'not_actionable', 'duplicate'] as const;
 export const NOT_ACTIONABLE_REASONS = ['content_not_found', 'not_the_reporter', 'insufficient_information', 'out_of_scope'] as const;
 
-export const ITEM_STATUSES = ['received', 'in_review', 'hashed', 'shared', 'notified', 'removed', 'escalated', 'not_actionable', 'withdrawn'] as const;
+export const ITEM_STATUSES = ['received', 'in_review', 'hashed', 'shared', 'notified', 'removed', 'escalated', 'not_actionable', 'withdrawn', 'partner_blocked'] as const;
 
 export const caseItems = pgTable(
   'case_items',
@@ -135,7 +135,12 @@ export const bankEntries = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('bank_entries_value_idx').on(t.signalType, t.valueDigest), uniqueIndex('bank_entries_seq_idx').on(t.seq)],
+  (t) => [
+    uniqueIndex('bank_entries_value_idx').on(t.signalType, t.valueDigest),
+    uniqueIndex('bank_entries_seq_idx').on(t.seq),
+    // StopNCII-style checkpoints are times: where a sync resumes is found by time.
+    index('bank_entries_updated_idx').on(t.updatedAt),
+  ],
 );
 
 /**
@@ -340,4 +345,146 @@ export const escalations = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('escalations_case_idx').on(t.caseId)],
+);
+
+// ---------------------------------------------------------------------------
+// Partner platforms (issue #6): keys, feedback, webhooks, the negative bank
+// and the analysts' review of held or disputed bank entries.
+
+export const PARTNER_SCOPES = ['feed:read', 'match', 'feedback:write', 'hashes:write'] as const;
+/** A native API key, or the two halves of a StopNCII-style credential (subscription key + per-endpoint function key). */
+export const PARTNER_KEY_KINDS = ['api', 'stopncii_subscription', 'stopncii_function'] as const;
+export const STOPNCII_ENDPOINTS = ['FetchHashes', 'SubmitHashes', 'SubmitFeedback'] as const;
+/** StopNCII's feedback values that Disrupt records (the others carry no opinion). */
+export const FEEDBACK_VALUES = ['PendingReview', 'Blocked', 'NotBlocked'] as const;
+
+export const partners = pgTable('partners', {
+  id: uuid('id').primaryKey(),
+  /** Shown to other partners as the `source` of feedback (StopNCII's CSP name). */
+  name: text('name').notNull().unique(),
+  /** Requests a minute per key; each key has its own bucket. */
+  rateLimitPerMinute: integer('rate_limit_per_minute').notNull(),
+  createdAt: createdAt(),
+  /** Set when revoked: every key of the partner is refused from then on. */
+  revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+});
+
+export const partnerKeys = pgTable(
+  'partner_keys',
+  {
+    id: uuid('id').primaryKey(),
+    partnerId: uuid('partner_id')
+      .notNull()
+      .references(() => partners.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: PARTNER_KEY_KINDS }).notNull(),
+    /** For `stopncii_function`: the one endpoint the key opens. */
+    endpoint: text('endpoint', { enum: STOPNCII_ENDPOINTS }),
+    /** The visible part of the key (e.g. `dpk_a1b2c3d4`), for lookups and for people to tell keys apart. */
+    prefix: text('prefix').notNull().unique(),
+    /** SHA-256 of the whole key: keys are 256 random bits, so a slow hash would add nothing but latency. */
+    digest: text('digest').notNull(),
+    scopes: jsonb('scopes').$type<string[]>().notNull(),
+    createdAt: createdAt(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('partner_keys_partner_idx').on(t.partnerId)],
+);
+
+/**
+ * Every opinion a partner gave on a bank entry, in order (never updated): the
+ * latest per partner is its current opinion; the whole history decides disputes.
+ */
+export const partnerFeedback = pgTable(
+  'partner_feedback',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    entryId: bigint('entry_id', { mode: 'number' })
+      .notNull()
+      .references(() => bankEntries.id, { onDelete: 'cascade' }),
+    partnerId: uuid('partner_id')
+      .notNull()
+      .references(() => partners.id, { onDelete: 'cascade' }),
+    value: text('value', { enum: FEEDBACK_VALUES }).notNull(),
+    tags: jsonb('tags').$type<string[]>().notNull(),
+    /** Where the partner saw the content (its own platform). */
+    url: text('url'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('partner_feedback_entry_idx').on(t.entryId, t.id), index('partner_feedback_created_idx').on(t.createdAt)],
+);
+
+/** Known benign images (PDQ): a hash within the match distance of one never reaches partners. */
+export const negativeBank = pgTable('negative_bank', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  value: text('value').notNull().unique(),
+  /** Free text from the admin, e.g. "stock photo set 2024" — about the benign image, never a victim. */
+  label: text('label'),
+  addedBy: text('added_by').notNull(),
+  createdAt: createdAt(),
+});
+
+export const BANK_REVIEW_REASONS = ['negative_bank', 'disputed'] as const;
+export const BANK_REVIEW_OUTCOMES = ['restored', 'deleted'] as const;
+
+/**
+ * Bank entries quarantined for an analyst: held at entry (near the negative
+ * bank) or disputed by partners. One row per entry; a new hold reopens it.
+ */
+export const bankReviews = pgTable(
+  'bank_reviews',
+  {
+    entryId: bigint('entry_id', { mode: 'number' })
+      .primaryKey()
+      .references(() => bankEntries.id, { onDelete: 'cascade' }),
+    reason: text('reason', { enum: BANK_REVIEW_REASONS }).notNull(),
+    /** The entry never reached partners (held at entry): feeds leave it out while this is true. */
+    hidden: boolean('hidden').notNull(),
+    openedAt: timestamp('opened_at', { withTimezone: true, mode: 'date' }).notNull(),
+    decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'date' }),
+    decidedBy: uuid('decided_by').references(() => users.id),
+    outcome: text('outcome', { enum: BANK_REVIEW_OUTCOMES }),
+  },
+  (t) => [index('bank_reviews_hidden_idx').on(t.hidden)],
+);
+
+export const partnerWebhooks = pgTable(
+  'partner_webhooks',
+  {
+    id: uuid('id').primaryKey(),
+    partnerId: uuid('partner_id')
+      .notNull()
+      .references(() => partners.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    /** The signing secret, encrypted under the master key (we must sign with it, so it cannot be hashed). */
+    secretEnc: bytea('secret_enc').notNull(),
+    /** The bank's change sequence up to which the partner has everything. */
+    cursor: bigint('cursor', { mode: 'number' }).notNull(),
+    /** Since when a delivery job is queued or running: the dispatcher queues no second one (and re-queues after a job gave up). */
+    pendingSince: timestamp('pending_since', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+    disabledAt: timestamp('disabled_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('partner_webhooks_partner_idx').on(t.partnerId)],
+);
+
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    webhookId: uuid('webhook_id')
+      .notNull()
+      .references(() => partnerWebhooks.id, { onDelete: 'cascade' }),
+    /** The batch: changes after `fromSeq`, up to and including `toSeq`. */
+    fromSeq: bigint('from_seq', { mode: 'number' }).notNull(),
+    toSeq: bigint('to_seq', { mode: 'number' }).notNull(),
+    count: integer('count').notNull(),
+    /** The partner's HTTP status, null when no answer came (refused, timed out). */
+    statusCode: integer('status_code'),
+    ok: boolean('ok').notNull(),
+    /** What went wrong, as a short code (`timeout`, `http_500`…), never the partner's body. */
+    error: text('error'),
+    ms: integer('ms').notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('webhook_deliveries_webhook_idx').on(t.webhookId, t.id)],
 );

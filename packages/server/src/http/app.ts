@@ -114,6 +114,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
         version: options.version ?? '0.1.0',
         description: 'Victims, analysts and partner platforms against the non-consensual sharing of intimate images.',
       },
+      components: {
+        securitySchemes: {
+          partnerKey: { type: 'http', scheme: 'bearer', description: 'A partner API key (dpk_…), sent as Authorization: Bearer.' },
+          stopnciiSubscription: { type: 'apiKey', in: 'header', name: 'Ocp-Apim-Subscription-Key' },
+          stopnciiFunction: { type: 'apiKey', in: 'header', name: 'x-functions-key' },
+        },
+      },
     },
     transform: withErrorResponses,
     transformObject: jsonSchemaTransformObject,

@@ -6,7 +6,7 @@
 import PgBoss from 'pg-boss';
 import { type Database, type Executor, queryRows, rawToSql } from '../db/database.ts';
 
-export const JOB_NAMES = ['media.expire', 'notice.send', 'url.recheck'] as const;
+export const JOB_NAMES = ['media.expire', 'notice.send', 'url.recheck', 'partner.webhook'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export interface JobPayloads {
@@ -14,6 +14,7 @@ export interface JobPayloads {
   'notice.send': { readonly noticeId: string };
   /** `due`: when this check was scheduled for; a second run of the same job finds a check after it and does nothing. */
   'url.recheck': { readonly itemId: string; readonly due: string };
+  'partner.webhook': { readonly webhookId: string };
 }
 
 export type JobHandler<N extends JobName> = (data: JobPayloads[N]) => Promise<'done' | 'nothing_to_do'>;

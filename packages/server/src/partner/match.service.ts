@@ -1,0 +1,137 @@
+// Matching for partners, against the bank in memory (BankIndex): a batch of
+// hashes, or one media file the server fingerprints itself. Answers carry the
+// bank record's status and verified flag, and nothing about cases.
+
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type VpdqFrame, parseMd5, parsePdqHash, parseVpdqLine } from '@disrupt/hashing';
+import { type FileHash, type HashPool, type MediaFailure, type MediaResult, mediaFailure, sniff } from '@disrupt/media';
+import type { BankIndex } from '../bank/bank-index.ts';
+import type { BankEntry, BankStatus, SignalType } from '../bank/bank.repository.ts';
+import { MIN_PDQ_QUALITY } from '../cases/items.ts';
+import { AppError } from '../errors.ts';
+
+export const MAX_MATCH_BATCH = 1000;
+
+export type MatchQuery =
+  | { readonly signalType: 'pdq'; readonly value: string; readonly quality?: number | undefined }
+  | { readonly signalType: 'md5'; readonly value: string }
+  | { readonly signalType: 'vpdq'; readonly frames: readonly { readonly frame: number; readonly quality: number; readonly pdq: string; readonly timestamp: number }[] };
+
+export interface MatchHit {
+  readonly signalType: SignalType;
+  readonly value: string;
+  /** Hamming distance (PDQ); 0 for an exact MD5; null for vPDQ (see the shares). */
+  readonly distance: number | null;
+  /** vPDQ: percent of the query's and of the bank video's unique frames that matched. */
+  readonly queryMatchPercent?: number;
+  readonly compareMatchPercent?: number;
+  /** For a photo sent as media: which of the 8 rotations and flips matched. */
+  readonly transform?: string;
+  readonly status: BankStatus;
+  readonly verified: boolean;
+  readonly reviewBeforeAction: boolean;
+}
+
+export type MatchResult = { readonly index: number; readonly ok: true; readonly matches: MatchHit[] } | { readonly index: number; readonly ok: false; readonly reason: 'malformed_hash' | 'low_quality' };
+
+const SCRATCH = '/dev/shm';
+
+function hit(entry: BankEntry, distance: number | null, extra: Partial<MatchHit> = {}): MatchHit {
+  return { signalType: entry.signalType, value: entry.value, distance, ...extra, status: entry.status, verified: entry.verified, reviewBeforeAction: !entry.verified };
+}
+
+export class MatchService {
+  constructor(
+    private readonly bank: BankIndex,
+    private readonly pool: HashPool,
+  ) {}
+
+  matchBatch(queries: readonly MatchQuery[]): MatchResult[] {
+    return queries.map((query, index): MatchResult => {
+      switch (query.signalType) {
+        case 'pdq': {
+          const hash = parsePdqHash(query.value);
+          if (!hash.ok) return { index, ok: false, reason: 'malformed_hash' };
+          // A low-quality query matches noise: refused, as low-quality hashes are refused from the bank.
+          if (query.quality !== undefined && query.quality < MIN_PDQ_QUALITY) return { index, ok: false, reason: 'low_quality' };
+          return { index, ok: true, matches: this.bank.matchPdq(hash.value).map((m) => hit(m.entry, m.distance)) };
+        }
+        case 'md5': {
+          const hash = parseMd5(query.value);
+          if (!hash.ok) return { index, ok: false, reason: 'malformed_hash' };
+          return { index, ok: true, matches: this.bank.matchMd5(hash.value).map((e) => hit(e, 0)) };
+        }
+        case 'vpdq': {
+          const frames: VpdqFrame[] = [];
+          for (const f of query.frames) {
+            const line = parseVpdqLine(`${f.frame},${f.quality},${f.pdq},${f.timestamp}`);
+            if (!line.ok) return { index, ok: false, reason: 'malformed_hash' };
+            frames.push(line.value);
+          }
+          if (!frames.some((f) => f.quality >= MIN_PDQ_QUALITY)) return { index, ok: false, reason: 'low_quality' };
+          return {
+            index,
+            ok: true,
+            matches: this.bank.matchVpdq(frames).map((m) => hit(m.entry, null, { queryMatchPercent: m.queryMatchPercent, compareMatchPercent: m.compareMatchPercent })),
+          };
+        }
+      }
+    });
+  }
+
+  /** Fingerprints a photo (with its 8 rotations and flips) or a video, and matches it. */
+  async matchMedia(bytes: Uint8Array): Promise<{ kind: 'photo' | 'video'; matches: MatchHit[] }> {
+    const hashed = await this.hash(bytes);
+    if (!hashed.ok) throw mediaError(hashed);
+    const file = hashed.value;
+    const byEntry = new Map<number, MatchHit>();
+    const keep = (id: number, candidate: MatchHit) => {
+      const seen = byEntry.get(id);
+      if (!seen || (candidate.distance ?? 0) < (seen.distance ?? 0)) byEntry.set(id, candidate);
+    };
+    for (const e of this.bank.matchMd5(file.md5)) keep(e.id, hit(e, 0));
+    if (file.kind === 'photo') {
+      if (file.quality < MIN_PDQ_QUALITY) throw new AppError('bad_request', 'this photo has too little detail to be matched reliably');
+      const variants = Object.entries(file.dihedral ?? { orig: file.pdq });
+      for (const [transform, pdq] of variants) for (const m of this.bank.matchPdq(pdq)) keep(m.entry.id, hit(m.entry, m.distance, { transform }));
+    } else {
+      for (const m of this.bank.matchVpdq(file.vpdq)) keep(m.entry.id, hit(m.entry, null, { queryMatchPercent: m.queryMatchPercent, compareMatchPercent: m.compareMatchPercent }));
+    }
+    return { kind: file.kind, matches: [...byEntry.values()] };
+  }
+
+  private async hash(bytes: Uint8Array): Promise<MediaResult<FileHash>> {
+    const kind = sniff(bytes.subarray(0, 64)).kind;
+    if (kind === 'image') return this.pool.hashImageBytes(bytes, { dihedral: true });
+    if (kind === 'unknown') return mediaFailure('unsupported_format');
+    // Videos are decoded by ffmpeg from a file: in memory-backed /dev/shm when there is one.
+    const dir = await mkdtemp(join(SCRATCH, 'disrupt-match-')).catch(() => mkdtemp(join(tmpdir(), 'disrupt-match-')));
+    try {
+      const path = join(dir, 'upload');
+      await writeFile(path, bytes, { mode: 0o600 });
+      return await this.pool.hashFile(path);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+function mediaError(failure: MediaFailure): AppError {
+  switch (failure.reason) {
+    case 'unsupported_format':
+    case 'no_video_stream':
+      return new AppError('unsupported_media_type', failure.message);
+    case 'too_large':
+    case 'too_many_pixels':
+    case 'too_long':
+      return new AppError('payload_too_large', failure.message);
+    case 'decoder_unavailable':
+    case 'timeout':
+      return new AppError('unavailable', failure.message);
+    case 'empty_file':
+    case 'corrupt_file':
+      return new AppError('bad_request', failure.message);
+  }
+}

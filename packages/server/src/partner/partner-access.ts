@@ -1,0 +1,90 @@
+// The gate in front of every partner route, native or StopNCII-style: who is
+// calling (401), how fast (429 with Retry-After), with which scope (403), and
+// the audit entry for the call — the partner, the route and how many records
+// it carried, never the hashes. One function decides for every route.
+
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { appendAudit } from '../audit/audit.ts';
+import type { Database } from '../db/database.ts';
+import { AppError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { PartnerCaller, PartnerScope } from './partner.service.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The scope a partner route needs; `none` for routes any valid key may call (e.g. "who am I"). */
+    partnerScope?: PartnerScope | 'none';
+  }
+  interface FastifyRequest {
+    partner?: PartnerCaller;
+    /** How many records the call carried (hashes matched, feedback items, records returned), for the audit log. */
+    partnerCount?: number;
+  }
+}
+
+/** Refusals of a flooding key are audited once per window, not once each: a flood must not become an audit-log flood. */
+const REFUSAL_AUDIT_WINDOW_MS = 60_000;
+
+export class PartnerGate {
+  private readonly refusals = new Map<string, { count: number; auditedAt: number }>();
+
+  constructor(
+    private readonly database: Database,
+    private readonly limiter: RateLimiter,
+    private readonly logger: Logger,
+  ) {}
+
+  /** After authentication: the rate limit, then the route's scope. Throws the 429 or 403. */
+  async admit(request: FastifyRequest, caller: PartnerCaller | null): Promise<void> {
+    if (!caller) throw new AppError('unauthorized', 'missing, unknown or revoked partner key');
+    const decision = this.limiter.take(caller.keyId, caller.rateLimitPerMinute);
+    if (!decision.ok) {
+      await this.auditRefusal(caller, request);
+      throw new AppError('too_many_requests', `rate limit of ${caller.rateLimitPerMinute} requests a minute reached`, { retryAfterSeconds: decision.retryAfterSeconds });
+    }
+    request.partner = caller;
+    const scope = request.routeOptions.config.partnerScope;
+    if (scope === undefined) throw new AppError('not_found'); // a partner route that declared nothing admits no one
+    if (scope !== 'none' && !caller.scopes.has(scope)) throw new AppError('not_permitted', `this key does not have the ${scope} scope`);
+  }
+
+  /** The onSend hook: one audit entry per admitted call, whatever its outcome. */
+  async audit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const caller = request.partner;
+    if (!caller) return;
+    try {
+      await this.database.db.transaction((tx) =>
+        appendAudit(tx, {
+          actor: `partner:${caller.partnerId}`,
+          action: 'partner.call',
+          subject: `partner:${caller.partnerId}`,
+          detail: { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, count: request.partnerCount ?? null, key: caller.keyPrefix },
+        }),
+      );
+    } catch (error) {
+      // The answer is ready; failing it now would make the partner retry work already done.
+      this.logger.error({ err: error }, 'partner call audit failed');
+    }
+  }
+
+  private async auditRefusal(caller: PartnerCaller, request: FastifyRequest): Promise<void> {
+    const now = Date.now();
+    const seen = this.refusals.get(caller.keyId) ?? { count: 0, auditedAt: 0 };
+    seen.count++;
+    this.refusals.set(caller.keyId, seen);
+    if (now - seen.auditedAt < REFUSAL_AUDIT_WINDOW_MS) return;
+    const refused = seen.count;
+    seen.count = 0;
+    seen.auditedAt = now;
+    for (const [key, value] of this.refusals) if (now - value.auditedAt > 10 * REFUSAL_AUDIT_WINDOW_MS) this.refusals.delete(key);
+    await this.database.db.transaction((tx) =>
+      appendAudit(tx, {
+        actor: `partner:${caller.partnerId}`,
+        action: 'partner.rate_limited',
+        subject: `partner:${caller.partnerId}`,
+        detail: { route: request.routeOptions.url ?? 'unmatched', refused, key: caller.keyPrefix },
+      }),
+    );
+  }
+}
