@@ -24,6 +24,7 @@ import { type Logger, createLogger } from './logger.ts';
 import { FeedbackService } from './partner/feedback.service.ts';
 import { MatchService } from './partner/match.service.ts';
 import { NegativeBankService } from './partner/negative-bank.service.ts';
+import { PdqMatchPool } from './partner/pdq-match-pool.ts';
 import { PartnerGate } from './partner/partner-access.ts';
 import { partnerConsoleRoutes } from './partner/partner-console.routes.ts';
 import { PartnerFeed } from './partner/partner-feed.ts';
@@ -47,6 +48,8 @@ export interface RunningServer {
   readonly accounts: AccountService;
   /** Partner platforms and their keys. */
   readonly partners: PartnerService;
+  /** Partner access; `flush()` writes the waiting call entries to the audit log. */
+  readonly partnerGate: PartnerGate;
   /** Every console route and who may call it. */
   readonly consoleRoutes: readonly ConsoleRoute[];
   /** On the first start of an embedded deployment: the first admin's one-time enrolment token. */
@@ -74,6 +77,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let database: Database | null = null;
   let pool: HashPool | null = null;
   let jobs: JobQueue | null = null;
+  let matchPool: PdqMatchPool | null = null;
   try {
     const masterKey = loadMasterKey(config);
     database = await openDatabase(config.database.kind === 'pglite' ? { kind: 'pglite', dataDir: config.database.dataDir } : config.database);
@@ -81,7 +85,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const db = database;
     jobs = new JobQueue(database);
     await jobs.start();
-    const bankIndex = new BankIndex(database);
+    // Partner match threads follow the bank index (its observer), so they are there before it loads.
+    if (config.matchWorkers > 0) matchPool = new PdqMatchPool(config.matchWorkers);
+    const bankIndex = new BankIndex(database, matchPool);
+    matchPool?.attach(bankIndex);
     await bankIndex.refresh();
     const mediaStore = new LocalMediaStore(join(config.dataDir, 'media'));
     pool = createHashPool({ size: Math.max(1, availableParallelism() - 1) });
@@ -118,6 +125,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const firstAdminEnrolment =
       config.database.kind === 'pglite' && !(await accounts.hasUsers()) ? (await accounts.createUser('admin@localhost', 'admin', 'system')).enrolmentToken : null;
     const hashPool = pool;
+    const partnerMatchPool = matchPool;
     const jobQueue = jobs;
     bankIndex.start(BANK_REFRESH_MS, (error) => {
       logger.error({ err: error }, 'bank index refresh failed');
@@ -131,7 +139,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         caseRoutes(cases, media, { maxUploadBytes: config.maxUploadBytes }),
         consoleApi.plugin,
         partnerConsoleRoutes(partners, negativeBank, config.partnerRateLimit),
-        partnerRoutes({ partners, gate, feed, match: new MatchService(bankIndex, pool), feedback, webhooks, maxUploadBytes: config.maxUploadBytes }),
+        partnerRoutes({ partners, gate, feed, match: new MatchService(bankIndex, pool, matchPool ?? undefined), feedback, webhooks, maxUploadBytes: config.maxUploadBytes }),
         stopNciiRoutes({ partners, gate, feed, feedback, tokens: new PageTokens(masterKey) }),
       ],
     });
@@ -147,6 +155,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger,
       consoleRoutes: consoleApi.table,
       partners,
+      partnerGate: gate,
       accounts,
       firstAdminEnrolment,
       url,
@@ -154,8 +163,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         bankIndex.stop();
         webhooks.stop();
         await app.close();
+        await gate.flush();
         await jobQueue.stop();
         await hashPool.close();
+        await partnerMatchPool?.close();
         await db.close();
         lock?.release();
       },
@@ -163,6 +174,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   } catch (error) {
     await jobs?.stop();
     await pool?.close();
+    await matchPool?.close();
     await database?.close();
     lock?.release();
     throw error;

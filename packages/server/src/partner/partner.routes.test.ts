@@ -306,6 +306,7 @@ describeServer('partner API', ({ server, logs }) => {
   });
 
   it('audits every partner call without the hashes, and never logs a hash', async () => {
+    await server().partnerGate.flush();
     const audit = await verifyAudit(server().database);
     expect(audit.ok).toBe(true);
     const rows = await server().database.raw(`select detail from audit_log where action = 'partner.call'`);
