@@ -31,8 +31,8 @@ import pg from 'pg';
 const { values } = parseArgs({
   options: {
     hashes: { type: 'string', default: '1000000' },
-    batches: { type: 'string', default: '60' },
-    concurrency: { type: 'string', default: '2' },
+    batches: { type: 'string', default: '100' },
+    concurrency: { type: 'string', default: '3' },
     'match-workers': { type: 'string', default: '2' },
     postgres: { type: 'string' },
     stopncii: { type: 'boolean', default: false },

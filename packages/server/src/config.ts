@@ -41,7 +41,7 @@ export interface Config {
   /** Honour X-Forwarded-* (only behind a proxy you run; otherwise clients could forge them). */
   readonly trustProxy: boolean;
   readonly logLevel: LogLevel;
-  /** Partner webhooks may use plain http:// URLs (tests, private networks); https only otherwise. */
+  /** Partner webhooks may use plain http:// URLs and private or loopback hosts (tests, private networks); https to public hosts only otherwise. */
   readonly partnerWebhookAllowHttp: boolean;
   /** Requests a minute per key for partners created without their own limit. */
   readonly partnerRateLimit: number;

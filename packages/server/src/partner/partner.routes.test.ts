@@ -282,6 +282,20 @@ describeServer('partner API', ({ server, logs }) => {
     expect((await feedAll(partner.apiKey)).find((r) => r.value === pdq)).toMatchObject({ verified: false, status: 'active' });
   });
 
+  it('refuses webhook URLs that are not https to a public host', async () => {
+    const partner = await createPartner(server(), { scopes: ['feed:read'] });
+    for (const url of ['http://hooks.platform.example/x', 'https://127.0.0.1/x', 'https://10.0.0.8/x', 'https://localhost/x', 'https://[::1]/x', 'not a url']) {
+      const response = await inject(withKey(partner.apiKey, { method: 'POST', url: '/api/partner/v1/webhooks', payload: { url } }));
+      expect([url, response.statusCode]).toEqual([url, 400]);
+    }
+    const ok = await inject(withKey(partner.apiKey, { method: 'POST', url: '/api/partner/v1/webhooks', payload: { url: 'https://hooks.platform.example/disrupt' } }));
+    expect(ok.statusCode).toBe(201);
+    // Removed at once: nothing in this suite listens there.
+    expect((await inject(withKey(partner.apiKey, { method: 'DELETE', url: `/api/partner/v1/webhooks/${ok.json<{ id: string }>().id}` }))).statusCode).toBe(204);
+    const noScope = await createPartner(server(), { scopes: ['match'] });
+    expect((await inject(withKey(noScope.apiKey, { method: 'POST', url: '/api/partner/v1/webhooks', payload: { url: 'https://hooks.platform.example/disrupt' } }))).statusCode).toBe(403);
+  });
+
   it('manages partners from the console (admins only) and documents the API', async () => {
     const admin = await consoleUser(server(), 'admin');
     const created = await inject(as(admin, { method: 'POST', url: '/api/console/partners', payload: { name: 'Console Made', scopes: ['match'] } }));
