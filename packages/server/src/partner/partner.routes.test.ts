@@ -268,6 +268,15 @@ describeServer('partner API', ({ server, logs }) => {
     expect(fb.json()).toMatchObject({ results: [{ ok: false, reason: 'unknown_hash' }] });
     await inject(as(analyst, { method: 'POST', url: `/api/console/bank-reviews/${review.entryId}`, payload: { outcome: 'deleted' } }));
     expect((await feedAll(reader.apiKey)).some((r) => r.value === near)).toBe(false);
+    // A benign image added later quarantines an active hash already close to it (partners have it: they see the quarantine).
+    const shared = randomPdq();
+    hashesSeen.push(shared);
+    await victimCase([{ type: 'photo', pdq: shared, quality: 90 }]);
+    await server().bankIndex.refresh();
+    const later = flipBits(shared, 12);
+    const quarantining = await inject(as(admin, { method: 'POST', url: '/api/console/negative-bank', payload: { entries: [{ pdq: later }] } }));
+    expect(quarantining.json()).toMatchObject({ quarantined: 1 });
+    expect((await feedAll(reader.apiKey)).find((r) => r.value === shared)?.status).toBe('quarantined');
     const listed = (await inject(as(admin, { method: 'GET', url: '/api/console/negative-bank' }))).json<{ entries: { id: number; value: string }[] }>().entries;
     const id = listed.find((e) => e.value === benign)!.id;
     expect((await inject(as(admin, { method: 'DELETE', url: `/api/console/negative-bank/${id}` }))).statusCode).toBe(204);
