@@ -156,8 +156,10 @@ try {
   }
   const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
   let matched = 0;
+  // Bodies are written before the clock starts: the client shares the cores with the server, and its own JSON is not what is measured.
+  const bodies = new Map(batches.map((batch) => [batch, JSON.stringify({ hashes: batch.map((value) => ({ signalType: 'pdq', value })) })]));
   const post = async (batch: string[]) => {
-    const response = await fetch(`${base}/api/partner/v1/match`, { method: 'POST', headers, body: JSON.stringify({ hashes: batch.map((value) => ({ signalType: 'pdq', value })) }) });
+    const response = await fetch(`${base}/api/partner/v1/match`, { method: 'POST', headers, body: bodies.get(batch)! });
     if (response.status !== 200) throw new Error(`match answered ${response.status}: ${await response.text()}`);
     const body = (await response.json()) as { results: { ok: boolean; matches?: unknown[] }[] };
     for (const r of body.results) if (r.matches && r.matches.length > 0) matched++;
