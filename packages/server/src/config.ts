@@ -48,7 +48,7 @@ export interface Config {
   readonly smtpUrl: string | null;
   /** Address ranges the URL checker may fetch although they are not public (CIDR); empty in production. */
   readonly fetchAllow: readonly string[];
-  /** Partner webhooks may use plain http:// URLs (tests, private networks); https only otherwise. */
+  /** Partner webhooks may use plain http:// URLs and private or loopback hosts (tests, private networks); https to public hosts only otherwise. */
   readonly partnerWebhookAllowHttp: boolean;
   /** Requests a minute per key for partners created without their own limit. */
   readonly partnerRateLimit: number;
@@ -56,6 +56,8 @@ export interface Config {
   readonly disputeMinNotBlocked: number;
   /** …come from at least this many partners, and no partner currently says Blocked. */
   readonly disputeMinPartners: number;
+  /** Threads that match PDQ batches for partners, each holding a shard of the bank; 0: on the main thread. */
+  readonly matchWorkers: number;
 }
 
 /**
@@ -131,6 +133,7 @@ const VARIABLES = {
   DISRUPT_PARTNER_RATE_LIMIT: { schema: integer(1, 1_000_000).default(600), expected: 'requests a minute per key, from 1 to 1000000 (default 600)' },
   DISRUPT_DISPUTE_MIN_NOT_BLOCKED: { schema: integer(1, 1000).default(3), expected: 'a whole number from 1 to 1000 (default 3)' },
   DISRUPT_DISPUTE_MIN_PARTNERS: { schema: integer(1, 1000).default(2), expected: 'a whole number from 1 to 1000 (default 2)' },
+  DISRUPT_MATCH_WORKERS: { schema: integer(0, 64).default(0), expected: 'a whole number of threads from 0 to 64 (default 0: match on the main thread)' },
 } as const;
 
 type VariableName = keyof typeof VARIABLES;
@@ -155,6 +158,7 @@ const schema = z.object({
   DISRUPT_PARTNER_RATE_LIMIT: VARIABLES.DISRUPT_PARTNER_RATE_LIMIT.schema,
   DISRUPT_DISPUTE_MIN_NOT_BLOCKED: VARIABLES.DISRUPT_DISPUTE_MIN_NOT_BLOCKED.schema,
   DISRUPT_DISPUTE_MIN_PARTNERS: VARIABLES.DISRUPT_DISPUTE_MIN_PARTNERS.schema,
+  DISRUPT_MATCH_WORKERS: VARIABLES.DISRUPT_MATCH_WORKERS.schema,
 } satisfies Record<VariableName, z.ZodType>);
 
 function isVariable(name: PropertyKey | undefined): name is VariableName {
@@ -207,6 +211,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       partnerRateLimit: v.DISRUPT_PARTNER_RATE_LIMIT,
       disputeMinNotBlocked: v.DISRUPT_DISPUTE_MIN_NOT_BLOCKED,
       disputeMinPartners: v.DISRUPT_DISPUTE_MIN_PARTNERS,
+      matchWorkers: v.DISRUPT_MATCH_WORKERS,
     },
   };
 }

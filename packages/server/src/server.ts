@@ -29,6 +29,7 @@ import { type Logger, createLogger } from './logger.ts';
 import { FeedbackService } from './partner/feedback.service.ts';
 import { MatchService } from './partner/match.service.ts';
 import { NegativeBankService } from './partner/negative-bank.service.ts';
+import { PdqMatchPool } from './partner/pdq-match-pool.ts';
 import { PartnerGate } from './partner/partner-access.ts';
 import { partnerConsoleRoutes } from './partner/partner-console.routes.ts';
 import { PartnerFeed } from './partner/partner-feed.ts';
@@ -54,6 +55,8 @@ export interface RunningServer {
   readonly takedown: TakedownService;
   /** Partner platforms and their keys. */
   readonly partners: PartnerService;
+  /** Partner access; `flush()` writes the waiting call entries to the audit log. */
+  readonly partnerGate: PartnerGate;
   /** Every console route and who may call it. */
   readonly consoleRoutes: readonly ConsoleRoute[];
   /** On the first start of an embedded deployment: the first admin's one-time enrolment token. */
@@ -84,6 +87,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let pool: HashPool | null = null;
   let jobs: JobQueue | null = null;
   let mailer: (Mailer & { close(): void }) | null = null;
+  let matchPool: PdqMatchPool | null = null;
   try {
     const newKeyFile = !config.masterKey && !existsSync(join(config.dataDir, 'master.key'));
     const masterKey = loadMasterKey(config);
@@ -93,7 +97,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const db = database;
     jobs = new JobQueue(database);
     await jobs.start();
-    const bankIndex = new BankIndex(database);
+    // Partner match threads follow the bank index (its observer), so they are there before it loads.
+    if (config.matchWorkers > 0) matchPool = new PdqMatchPool(config.matchWorkers);
+    const bankIndex = new BankIndex(database, matchPool);
+    matchPool?.attach(bankIndex);
     await bankIndex.refresh();
     const mediaStore = new LocalMediaStore(join(config.dataDir, 'media'));
     pool = createHashPool({ size: Math.max(1, availableParallelism() - 1) });
@@ -140,6 +147,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const firstAdminEnrolment =
       config.database.kind === 'pglite' && !(await accounts.hasUsers()) ? (await accounts.createUser('admin@localhost', 'admin', 'system')).enrolmentToken : null;
     const hashPool = pool;
+    const partnerMatchPool = matchPool;
     const jobQueue = jobs;
     const smtp = mailer;
     bankIndex.start(BANK_REFRESH_MS, (error) => {
@@ -154,7 +162,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         caseRoutes(cases, media, { maxUploadBytes: config.maxUploadBytes }),
         consoleApi.plugin,
         partnerConsoleRoutes(partners, negativeBank, config.partnerRateLimit),
-        partnerRoutes({ partners, gate, feed, match: new MatchService(bankIndex, pool), feedback, webhooks, maxUploadBytes: config.maxUploadBytes }),
+        partnerRoutes({ partners, gate, feed, match: new MatchService(bankIndex, pool, matchPool ?? undefined), feedback, webhooks, maxUploadBytes: config.maxUploadBytes }),
         stopNciiRoutes({ partners, gate, feed, feedback, tokens: new PageTokens(masterKey) }),
       ],
     });
@@ -170,6 +178,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger,
       consoleRoutes: consoleApi.table,
       partners,
+      partnerGate: gate,
       accounts,
       takedown,
       firstAdminEnrolment,
@@ -178,9 +187,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         bankIndex.stop();
         webhooks.stop();
         await app.close();
+        await gate.flush();
         await jobQueue.stop();
         smtp?.close();
         await hashPool.close();
+        await partnerMatchPool?.close();
         await db.close();
         lock?.release();
       },
@@ -189,6 +200,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     mailer?.close();
     await jobs?.stop();
     await pool?.close();
+    await matchPool?.close();
     await database?.close();
     lock?.release();
     throw error;

@@ -21,6 +21,12 @@ function framesOf(value: string): VpdqFrame[] {
   return frames;
 }
 
+/** Told of every entry that starts or stops being matchable (e.g. to keep a pool of matching threads in step). */
+export interface BankIndexObserver {
+  put(entry: BankEntry): void;
+  take(entry: BankEntry): void;
+}
+
 export class BankIndex {
   private readonly pdq = new MihPdqIndex();
   private readonly md5 = new ExactIndex();
@@ -30,7 +36,15 @@ export class BankIndex {
   private lastSeq = 0;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    private readonly observer: BankIndexObserver | null = null,
+  ) {}
+
+  /** A matchable entry by id (undefined once it stopped matching). */
+  entry(id: number): BankEntry | undefined {
+    return this.indexed.get(id);
+  }
 
   /** The sequence number the index reflects. */
   get seq(): number {
@@ -100,6 +114,7 @@ export class BankIndex {
 
   private put(entry: BankEntry): void {
     this.indexed.set(entry.id, entry);
+    this.observer?.put(entry);
     switch (entry.signalType) {
       case 'pdq':
         this.pdq.add(entry.value as PdqHash, entry.id);
@@ -115,6 +130,7 @@ export class BankIndex {
 
   private take(entry: BankEntry): void {
     this.indexed.delete(entry.id);
+    this.observer?.take(entry);
     switch (entry.signalType) {
       case 'pdq':
         this.pdq.remove(entry.value as PdqHash, entry.id);

@@ -5,12 +5,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type VpdqFrame, parseMd5, parsePdqHash, parseVpdqLine } from '@disrupt/hashing';
+import { type PdqHash, type VpdqFrame, parseMd5, parsePdqHash, parseVpdqLine } from '@disrupt/hashing';
 import { type FileHash, type HashPool, type MediaFailure, type MediaResult, mediaFailure, sniff } from '@disrupt/media';
 import type { BankIndex } from '../bank/bank-index.ts';
 import type { BankEntry, BankStatus, SignalType } from '../bank/bank.repository.ts';
 import { MIN_PDQ_QUALITY } from '../cases/items.ts';
 import { AppError } from '../errors.ts';
+import { InProcessPdqMatcher, type PdqBatchMatcher } from './pdq-match-pool.ts';
 
 export const MAX_MATCH_BATCH = 1000;
 
@@ -46,17 +47,24 @@ export class MatchService {
   constructor(
     private readonly bank: BankIndex,
     private readonly pool: HashPool,
+    /** PDQ batches: the BankIndex itself, or a pool of matching threads that follows it. */
+    private readonly pdq: PdqBatchMatcher = new InProcessPdqMatcher(bank),
   ) {}
 
-  matchBatch(queries: readonly MatchQuery[]): MatchResult[] {
-    return queries.map((query, index): MatchResult => {
+  async matchBatch(queries: readonly MatchQuery[]): Promise<MatchResult[]> {
+    // PDQ queries are searched together (on the match threads when there are some); the rest here.
+    const pdqQueries: PdqHash[] = [];
+    const pdqSlots: number[] = [];
+    const results = queries.map((query, index): MatchResult => {
       switch (query.signalType) {
         case 'pdq': {
           const hash = parsePdqHash(query.value);
           if (!hash.ok) return { index, ok: false, reason: 'malformed_hash' };
           // A low-quality query matches noise: refused, as low-quality hashes are refused from the bank.
           if (query.quality !== undefined && query.quality < MIN_PDQ_QUALITY) return { index, ok: false, reason: 'low_quality' };
-          return { index, ok: true, matches: this.bank.matchPdq(hash.value).map((m) => hit(m.entry, m.distance)) };
+          pdqQueries.push(hash.value);
+          pdqSlots.push(index);
+          return { index, ok: true, matches: [] };
         }
         case 'md5': {
           const hash = parseMd5(query.value);
@@ -79,6 +87,14 @@ export class MatchService {
         }
       }
     });
+    if (pdqQueries.length > 0) {
+      const found = await this.pdq.match(pdqQueries);
+      found.forEach((matches, i) => {
+        const index = pdqSlots[i]!;
+        results[index] = { index, ok: true, matches: matches.map((m) => hit(m.entry, m.distance)) };
+      });
+    }
+    return results;
   }
 
   /** Fingerprints a photo (with its 8 rotations and flips) or a video, and matches it. */
@@ -95,7 +111,10 @@ export class MatchService {
     if (file.kind === 'photo') {
       if (file.quality < MIN_PDQ_QUALITY) throw new AppError('bad_request', 'this photo has too little detail to be matched reliably');
       const variants = Object.entries(file.dihedral ?? { orig: file.pdq });
-      for (const [transform, pdq] of variants) for (const m of this.bank.matchPdq(pdq)) keep(m.entry.id, hit(m.entry, m.distance, { transform }));
+      const found = await this.pdq.match(variants.map(([, pdq]) => pdq));
+      found.forEach((matches, i) => {
+        for (const m of matches) keep(m.entry.id, hit(m.entry, m.distance, { transform: variants[i]![0] }));
+      });
     } else {
       for (const m of this.bank.matchVpdq(file.vpdq)) keep(m.entry.id, hit(m.entry, null, { queryMatchPercent: m.queryMatchPercent, compareMatchPercent: m.compareMatchPercent }));
     }

@@ -2,9 +2,15 @@
 // calling (401), how fast (429 with Retry-After), with which scope (403), and
 // the audit entry for the call — the partner, the route and how many records
 // it carried, never the hashes. One function decides for every route.
+//
+// Call entries are appended in groups, one transaction every AUDIT_FLUSH_MS
+// (or AUDIT_FLUSH_AT entries): a transaction per call would cost more than a
+// batch of 1,000 matches. What a crash can lose is the last moment's record
+// of *calls*; every change a partner makes (feedback, submitted hashes) is
+// also audited in the transaction that makes it.
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { appendAudit } from '../audit/audit.ts';
+import { type AuditEvent, appendAudit } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -25,9 +31,14 @@ declare module 'fastify' {
 
 /** Refusals of a flooding key are audited once per window, not once each: a flood must not become an audit-log flood. */
 const REFUSAL_AUDIT_WINDOW_MS = 60_000;
+const AUDIT_FLUSH_MS = 50;
+const AUDIT_FLUSH_AT = 500;
 
 export class PartnerGate {
   private readonly refusals = new Map<string, { count: number; auditedAt: number }>();
+  private pending: { event: AuditEvent; at: Date }[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly database: Database,
@@ -49,23 +60,42 @@ export class PartnerGate {
     if (scope !== 'none' && !caller.scopes.has(scope)) throw new AppError('not_permitted', `this key does not have the ${scope} scope`);
   }
 
-  /** The onSend hook: one audit entry per admitted call, whatever its outcome. */
-  async audit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  /** The onSend hook: one audit entry per admitted call, whatever its outcome (written with the next group). */
+  audit(request: FastifyRequest, reply: FastifyReply): void {
     const caller = request.partner;
     if (!caller) return;
-    try {
-      await this.database.db.transaction((tx) =>
-        appendAudit(tx, {
-          actor: `partner:${caller.partnerId}`,
-          action: 'partner.call',
-          subject: `partner:${caller.partnerId}`,
-          detail: { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, count: request.partnerCount ?? null, key: caller.keyPrefix },
-        }),
-      );
-    } catch (error) {
-      // The answer is ready; failing it now would make the partner retry work already done.
-      this.logger.error({ err: error }, 'partner call audit failed');
-    }
+    this.pending.push({
+      at: new Date(),
+      event: {
+        actor: `partner:${caller.partnerId}`,
+        action: 'partner.call',
+        subject: `partner:${caller.partnerId}`,
+        detail: { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, count: request.partnerCount ?? null, key: caller.keyPrefix },
+      },
+    });
+    if (this.pending.length >= AUDIT_FLUSH_AT) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), AUDIT_FLUSH_MS);
+  }
+
+  /** Writes the waiting call entries, in order, in one transaction (also at shutdown). */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.pending;
+    this.pending = [];
+    // Groups are written one after another, so the chain keeps the calls' order.
+    this.flushing = this.flushing.then(async () => {
+      if (batch.length === 0) return;
+      try {
+        await this.database.db.transaction(async (tx) => {
+          for (const { event, at } of batch) await appendAudit(tx, event, at);
+        });
+      } catch (error) {
+        // The answers are sent; failing them now is not possible. Loud in the logs instead.
+        this.logger.error({ err: error, entries: batch.length }, 'partner call audit failed');
+      }
+    });
+    return this.flushing;
   }
 
   private async auditRefusal(caller: PartnerCaller, request: FastifyRequest): Promise<void> {

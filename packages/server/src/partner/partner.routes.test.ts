@@ -268,6 +268,15 @@ describeServer('partner API', ({ server, logs }) => {
     expect(fb.json()).toMatchObject({ results: [{ ok: false, reason: 'unknown_hash' }] });
     await inject(as(analyst, { method: 'POST', url: `/api/console/bank-reviews/${review.entryId}`, payload: { outcome: 'deleted' } }));
     expect((await feedAll(reader.apiKey)).some((r) => r.value === near)).toBe(false);
+    // A benign image added later quarantines an active hash already close to it (partners have it: they see the quarantine).
+    const shared = randomPdq();
+    hashesSeen.push(shared);
+    await victimCase([{ type: 'photo', pdq: shared, quality: 90 }]);
+    await server().bankIndex.refresh();
+    const later = flipBits(shared, 12);
+    const quarantining = await inject(as(admin, { method: 'POST', url: '/api/console/negative-bank', payload: { entries: [{ pdq: later }] } }));
+    expect(quarantining.json()).toMatchObject({ quarantined: 1 });
+    expect((await feedAll(reader.apiKey)).find((r) => r.value === shared)?.status).toBe('quarantined');
     const listed = (await inject(as(admin, { method: 'GET', url: '/api/console/negative-bank' }))).json<{ entries: { id: number; value: string }[] }>().entries;
     const id = listed.find((e) => e.value === benign)!.id;
     expect((await inject(as(admin, { method: 'DELETE', url: `/api/console/negative-bank/${id}` }))).statusCode).toBe(204);
@@ -280,6 +289,20 @@ describeServer('partner API', ({ server, logs }) => {
     const response = await inject(withKey(partner.apiKey, { method: 'POST', url: '/api/partner/v1/hashes', payload: { hashes: [{ signalType: 'pdq', value: pdq, quality: 80 }, { signalType: 'pdq', value: randomPdq(), quality: 20 }, { signalType: 'md5', value: 'xyz' }] } }));
     expect(response.json()).toEqual({ results: [{ index: 0, ok: true, created: true }, { index: 1, ok: false, reason: 'low_quality' }, { index: 2, ok: false, reason: 'malformed_hash' }] });
     expect((await feedAll(partner.apiKey)).find((r) => r.value === pdq)).toMatchObject({ verified: false, status: 'active' });
+  });
+
+  it('refuses webhook URLs that are not https to a public host', async () => {
+    const partner = await createPartner(server(), { scopes: ['feed:read'] });
+    for (const url of ['http://hooks.platform.example/x', 'https://127.0.0.1/x', 'https://10.0.0.8/x', 'https://localhost/x', 'https://[::1]/x', 'not a url']) {
+      const response = await inject(withKey(partner.apiKey, { method: 'POST', url: '/api/partner/v1/webhooks', payload: { url } }));
+      expect([url, response.statusCode]).toEqual([url, 400]);
+    }
+    const ok = await inject(withKey(partner.apiKey, { method: 'POST', url: '/api/partner/v1/webhooks', payload: { url: 'https://hooks.platform.example/disrupt' } }));
+    expect(ok.statusCode).toBe(201);
+    // Removed at once: nothing in this suite listens there.
+    expect((await inject(withKey(partner.apiKey, { method: 'DELETE', url: `/api/partner/v1/webhooks/${ok.json<{ id: string }>().id}` }))).statusCode).toBe(204);
+    const noScope = await createPartner(server(), { scopes: ['match'] });
+    expect((await inject(withKey(noScope.apiKey, { method: 'POST', url: '/api/partner/v1/webhooks', payload: { url: 'https://hooks.platform.example/disrupt' } }))).statusCode).toBe(403);
   });
 
   it('manages partners from the console (admins only) and documents the API', async () => {
@@ -306,6 +329,7 @@ describeServer('partner API', ({ server, logs }) => {
   });
 
   it('audits every partner call without the hashes, and never logs a hash', async () => {
+    await server().partnerGate.flush();
     const audit = await verifyAudit(server().database);
     expect(audit.ok).toBe(true);
     const rows = await server().database.raw(`select detail from audit_log where action = 'partner.call'`);

@@ -106,9 +106,9 @@ export function partnerRoutes(deps: PartnerRouteDeps) {
       app.addHook('onRequest', async (request) => {
         await deps.gate.admit(request, await deps.partners.authenticateApiKey(bearer(request)));
       });
-      app.addHook('onSend', async (request, reply, payload) => {
-        await deps.gate.audit(request, reply);
-        return payload;
+      app.addHook('onSend', (request, reply, payload, done) => {
+        deps.gate.audit(request, reply);
+        done(null, payload);
       });
 
       const tags = ['partner'];
@@ -182,6 +182,9 @@ export function partnerRoutes(deps: PartnerRouteDeps) {
         {
           config: { partnerScope: 'match' },
           preValidation: batchLimit('hashes', MAX_MATCH_BATCH),
+          // The hot route: its answer is typed by the schema at compile time, so it is
+          // written straight out rather than validated again, field by field, at run time.
+          serializerCompiler: () => (data) => JSON.stringify(data),
           schema: {
             tags,
             security,
@@ -191,9 +194,9 @@ export function partnerRoutes(deps: PartnerRouteDeps) {
             response: { 200: z.object({ results: z.array(matchResult) }) },
           },
         },
-        (request) => {
+        async (request) => {
           request.partnerCount = request.body.hashes.length;
-          return Promise.resolve({ results: deps.match.matchBatch(request.body.hashes) });
+          return { results: await deps.match.matchBatch(request.body.hashes) };
         },
       );
 

@@ -160,9 +160,9 @@ export function stopNciiRoutes(deps: StopNciiRouteDeps) {
         const caller = await deps.partners.authenticateStopNcii(header(request, 'ocp-apim-subscription-key'), header(request, 'x-functions-key'), endpoint);
         await deps.gate.admit(request, caller);
       });
-      app.addHook('onSend', async (request, reply, payload) => {
-        await deps.gate.audit(request, reply);
-        return payload;
+      app.addHook('onSend', (request, reply, payload, done) => {
+        deps.gate.audit(request, reply);
+        done(null, payload);
       });
 
       const tags = ['stopncii'];

@@ -13,6 +13,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import { appendAudit } from '../audit/audit.ts';
+import { normaliseUrl } from '../cases/items.ts';
 import { type Key, decrypt, encrypt } from '../crypto/envelope.ts';
 import type { Database } from '../db/database.ts';
 import { partnerWebhooks, partners, webhookDeliveries } from '../db/schema.ts';
@@ -68,7 +69,7 @@ export interface WebhookDeps {
   readonly masterKey: Key;
   readonly jobs: JobQueue;
   readonly feed: PartnerFeed;
-  /** Plain http:// URLs (tests, private networks); https only otherwise. */
+  /** Plain http:// URLs and private or loopback hosts (tests, private networks); https to public hosts only otherwise. */
   readonly allowHttp: boolean;
   readonly fetch?: typeof fetch;
 }
@@ -79,7 +80,7 @@ export class WebhookService {
   constructor(private readonly deps: WebhookDeps) {}
 
   async register(caller: PartnerCaller, url: string): Promise<WebhookView & { secret: string }> {
-    if (!this.acceptableUrl(url)) throw new AppError('bad_request', this.deps.allowHttp ? 'the URL must be http(s), without credentials' : 'the URL must be https, without credentials');
+    if (!this.acceptableUrl(url)) throw new AppError('bad_request', this.deps.allowHttp ? 'the URL must be http(s), without credentials' : 'the URL must be https, to a public host, without credentials');
     const { database, masterKey } = this.deps;
     const id = randomUUID();
     const secret = `whsec_${randomBytes(32).toString('base64url')}`;
@@ -242,7 +243,9 @@ export class WebhookService {
     if (text.length > 2048 || !URL.canParse(text)) return false;
     const url = new URL(text);
     if (url.username !== '' || url.password !== '') return false;
-    return url.protocol === 'https:' || (this.deps.allowHttp && url.protocol === 'http:');
+    if (this.deps.allowHttp) return url.protocol === 'https:' || url.protocol === 'http:';
+    // Otherwise https to a public host only: a partner must not make the worker call into the hotline's own network.
+    return url.protocol === 'https:' && normaliseUrl(text).ok;
   }
 }
 
