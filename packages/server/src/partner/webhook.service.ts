@@ -11,6 +11,9 @@
 // up leaves the webhook pending; the dispatcher tries it again later.
 
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { and, asc, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import { appendAudit } from '../audit/audit.ts';
 import { normaliseUrl } from '../cases/items.ts';
@@ -21,6 +24,7 @@ import { AppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { type NativeRecord, type PartnerFeed, nativeRecord } from './partner-feed.ts';
 import type { PartnerCaller } from './partner.service.ts';
+import { UrlChecker, guardedLookup } from '../takedown/url-checker.ts';
 
 export const WEBHOOK_BATCH = 500;
 /** Batches one job sends before it lets other webhooks have the worker. */
@@ -71,13 +75,48 @@ export interface WebhookDeps {
   readonly feed: PartnerFeed;
   /** Plain http:// URLs and private or loopback hosts (tests, private networks); https to public hosts only otherwise. */
   readonly allowHttp: boolean;
-  readonly fetch?: typeof fetch;
+}
+
+/** Posts a JSON body and returns the status; redirects are not followed (a 3xx is a failure). */
+function postJson(url: string, headers: Record<string, string>, body: string, lookup: LookupFunction | undefined): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const client = target.protocol === 'https:' ? https : http;
+    const request = client.request(
+      target,
+      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: false, ...(lookup ? { lookup } : {}) },
+      (response) => {
+        response.resume();
+        response.on('end', () => {
+          resolve(response.statusCode ?? 0);
+        });
+        response.on('error', reject);
+      },
+    );
+    const timer = setTimeout(() => {
+      request.destroy(Object.assign(new Error('webhook timed out'), { name: 'TimeoutError' }));
+    }, TIMEOUT_MS);
+    request.on('error', reject);
+    request.on('close', () => {
+      clearTimeout(timer);
+    });
+    request.end(body);
+  });
 }
 
 export class WebhookService {
   private timer: NodeJS.Timeout | null = null;
+  /**
+   * Unless the deployment allows private hosts, every delivery resolves the
+   * name itself and connects only to an address it checked is public: a
+   * partner's host name that later resolves into the hotline's network
+   * (DNS rebinding) is refused at the moment of delivery.
+   */
+  private readonly lookup: LookupFunction | undefined;
 
-  constructor(private readonly deps: WebhookDeps) {}
+  constructor(private readonly deps: WebhookDeps) {
+    this.lookup = deps.allowHttp ? undefined : guardedLookup(new UrlChecker());
+  }
 
   async register(caller: PartnerCaller, url: string): Promise<WebhookView & { secret: string }> {
     if (!this.acceptableUrl(url)) throw new AppError('bad_request', this.deps.allowHttp ? 'the URL must be http(s), without credentials' : 'the URL must be https, to a public host, without credentials');
@@ -192,18 +231,16 @@ export class WebhookService {
       let statusCode: number | null = null;
       let error: string | null = null;
       try {
-        const response = await (this.deps.fetch ?? fetch)(hook.hook.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signWebhook(new TextDecoder().decode(secretBytes), timestamp, text), 'x-disrupt-delivery': body.deliveryId },
-          body: text,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(TIMEOUT_MS),
-        });
-        statusCode = response.status;
-        await response.body?.cancel();
+        statusCode = await postJson(
+          hook.hook.url,
+          { 'content-type': 'application/json', [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signWebhook(new TextDecoder().decode(secretBytes), timestamp, text), 'x-disrupt-delivery': body.deliveryId },
+          text,
+          this.lookup,
+        );
         if (statusCode < 200 || statusCode > 299) error = `http_${statusCode}`;
       } catch (e) {
-        error = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError') ? 'timeout' : 'unreachable';
+        const code = (e as { code?: unknown }).code;
+        error = e instanceof Error && e.name === 'TimeoutError' ? 'timeout' : code === 'EADDRNOTALLOWED' ? 'address_not_allowed' : 'unreachable';
       }
       const ms = Math.round(performance.now() - started);
       await db.transaction(async (tx) => {

@@ -1,9 +1,9 @@
 // The URL checker against a real HTTP server on the loopback interface: what
 // it records for each kind of answer, and what it refuses to fetch at all.
-import { type Server, createServer } from 'node:http';
+import { type Server, createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Resolver, UrlChecker, parseRange } from './url-checker.ts';
+import { type Resolver, UrlChecker, guardedLookup, parseRange } from './url-checker.ts';
 
 let server: Server;
 let port = 0;
@@ -84,6 +84,24 @@ describe('UrlChecker', () => {
     const impatient = new UrlChecker({ allow: ['127.0.0.1'], resolve: fixture, timeoutMs: 300 });
     expect(await impatient.check(url('/slow'))).toMatchObject({ outcome: 'unreachable', reason: 'timeout' });
     expect(await allowed.check('http://nowhere.example/')).toMatchObject({ outcome: 'unreachable', reason: 'dns_failed' });
+  });
+
+  it('gives other outgoing requests (webhooks) a lookup that refuses non-public addresses', async () => {
+    const post = (lookup: ReturnType<typeof guardedLookup>) =>
+      new Promise<number | string>((resolve) => {
+        const request = httpRequest(url('/online'), { lookup, agent: false }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        request.on('error', (error: NodeJS.ErrnoException) => {
+          resolve(error.code ?? 'error');
+        });
+        request.end();
+      });
+    const before = hits.length;
+    expect(await post(guardedLookup(new UrlChecker(), fixture))).toBe('EADDRNOTALLOWED');
+    expect(hits.length).toBe(before);
+    expect(await post(guardedLookup(allowed, fixture))).toBe(200);
   });
 
   it('parses allowed ranges strictly', () => {

@@ -10,7 +10,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
-import { BlockList, isIP } from 'node:net';
+import { BlockList, type LookupFunction, isIP } from 'node:net';
 
 export type CheckOutcome = 'online' | 'removed' | 'unreachable';
 
@@ -213,6 +213,31 @@ export class UrlChecker {
       request.end();
     });
   }
+}
+
+/**
+ * A `lookup` for node:http(s) requests that resolves the name and refuses it
+ * when any of its addresses is not allowed: the connection then goes to an
+ * address that was checked, so a second DNS answer cannot redirect it.
+ */
+export function guardedLookup(checker: UrlChecker, resolve: Resolver = systemResolve): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname).then(
+      (list) => {
+        const refused = Object.assign(new Error('address not allowed'), { code: 'EADDRNOTALLOWED' });
+        if (list.length === 0 || !list.every((a) => checker.isAllowed(a.address))) {
+          callback(refused, '', 4);
+        } else if (options.all) {
+          (callback as unknown as (e: null, all: ResolvedAddress[]) => void)(null, [...list]);
+        } else {
+          callback(null, list[0]!.address, list[0]!.family);
+        }
+      },
+      (error: unknown) => {
+        callback(Object.assign(new Error('name not resolved'), { code: 'ENOTFOUND', cause: error }), '', 4);
+      },
+    );
+  };
 }
 
 async function systemResolve(hostname: string): Promise<readonly ResolvedAddress[]> {
