@@ -48,7 +48,35 @@ export interface Config {
   readonly smtpUrl: string | null;
   /** Address ranges the URL checker may fetch although they are not public (CIDR); empty in production. */
   readonly fetchAllow: readonly string[];
+  /** The victim portal: what GET /api/portal/config tells it, and where its built files are. */
+  readonly portal: PortalConfig;
 }
+
+/** A helpline the portal shows; `minors` lines are pointed to when the content shows a minor. */
+export interface Helpline {
+  readonly name: string;
+  readonly phone?: string;
+  readonly url?: string;
+  readonly minors?: boolean;
+  /** What the line is for, per language. */
+  readonly text?: { readonly fr?: string; readonly en?: string };
+}
+
+export interface PortalConfig {
+  readonly helplines: readonly Helpline[];
+  /** Where the quick-exit button sends the victim: a neutral site. */
+  readonly quickExitUrl: string;
+  /** The portal's built files (vite build output); null: packages/web/dist. */
+  readonly webDir: string | null;
+}
+
+/** France's lines. 3018 (e-Enfance) answers victims of cyber-violence, minors first; 119 for children in danger; 3919 for violence against women; 17 in an emergency. */
+export const DEFAULT_HELPLINES: readonly Helpline[] = [
+  { name: '3018', phone: '3018', url: 'https://e-enfance.org/numero-3018/', minors: true, text: { fr: 'Cyberharcèlement et violences numériques, gratuit et anonyme, 7 j/7', en: 'Online harassment and digital violence, free and anonymous, 7 days a week' } },
+  { name: '119', phone: '119', minors: true, text: { fr: 'Enfance en danger, 24 h/24', en: 'Children in danger, 24 hours a day' } },
+  { name: '3919', phone: '3919', text: { fr: 'Violences faites aux femmes, 24 h/24', en: 'Violence against women, 24 hours a day' } },
+  { name: '17', phone: '17', text: { fr: 'Police secours, en cas de danger immédiat', en: 'Police, if you are in immediate danger' } },
+];
 
 /**
  * A result, not an exception: a bad configuration is an expected outcome that
@@ -95,6 +123,30 @@ const cidrList = z
   .transform((s) => s.split(',').map((r) => r.trim()))
   .pipe(z.array(z.string().refine((r) => parseRange(r) !== null)).min(1));
 
+const helpline = z
+  .object({
+    name: z.string().min(1).max(100),
+    phone: z.string().regex(/^[0-9 +()-]{2,30}$/).optional(),
+    url: z.url({ protocol: /^https?$/ }).max(500).optional(),
+    minors: z.boolean().optional(),
+    text: z.object({ fr: z.string().max(300).optional(), en: z.string().max(300).optional() }).strict().optional(),
+  })
+  .strict();
+
+const helplines = z
+  .string()
+  .transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(helpline).min(1).max(20));
+
+const httpUrl = z.url({ protocol: /^https?$/ }).max(500);
+
 const masterKey = z
   .string()
   // Canonical base64 only: Buffer.from(…, 'base64') skips characters it does
@@ -119,6 +171,9 @@ const VARIABLES = {
   DISRUPT_HOTLINE_EMAIL: { schema: z.email().default('abuse@localhost'), expected: 'the e-mail address notices come from and hosts answer to' },
   DISRUPT_SMTP_URL: { schema: smtpUrl.optional(), expected: 'an smtp:// or smtps:// URL with a host (unset: notices wait in the outbox)' },
   DISRUPT_FETCH_ALLOW: { schema: cidrList.optional(), expected: 'a comma-separated list of addresses or CIDR ranges (unset: public addresses only)' },
+  DISRUPT_HELPLINES: { schema: helplines.optional(), expected: 'a JSON array of 1 to 20 {name, phone?, url?, minors?, text?: {fr?, en?}} (unset: the French lines)' },
+  DISRUPT_QUICK_EXIT_URL: { schema: httpUrl.default('https://www.wikipedia.org/'), expected: 'an http(s) URL of a neutral site (default https://www.wikipedia.org/)' },
+  DISRUPT_WEB_DIR: { schema: z.string().optional(), expected: "a folder with the portal's built files (unset: packages/web/dist)" },
 } as const;
 
 type VariableName = keyof typeof VARIABLES;
@@ -139,6 +194,9 @@ const schema = z.object({
   DISRUPT_HOTLINE_EMAIL: VARIABLES.DISRUPT_HOTLINE_EMAIL.schema,
   DISRUPT_SMTP_URL: VARIABLES.DISRUPT_SMTP_URL.schema,
   DISRUPT_FETCH_ALLOW: VARIABLES.DISRUPT_FETCH_ALLOW.schema,
+  DISRUPT_HELPLINES: VARIABLES.DISRUPT_HELPLINES.schema,
+  DISRUPT_QUICK_EXIT_URL: VARIABLES.DISRUPT_QUICK_EXIT_URL.schema,
+  DISRUPT_WEB_DIR: VARIABLES.DISRUPT_WEB_DIR.schema,
 } satisfies Record<VariableName, z.ZodType>);
 
 function isVariable(name: PropertyKey | undefined): name is VariableName {
@@ -187,6 +245,11 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       hotline: { name: v.DISRUPT_HOTLINE_NAME, email: v.DISRUPT_HOTLINE_EMAIL },
       smtpUrl: v.DISRUPT_SMTP_URL ?? null,
       fetchAllow: v.DISRUPT_FETCH_ALLOW ?? [],
+      portal: {
+        helplines: (v.DISRUPT_HELPLINES as readonly Helpline[] | undefined) ?? DEFAULT_HELPLINES,
+        quickExitUrl: v.DISRUPT_QUICK_EXIT_URL,
+        webDir: v.DISRUPT_WEB_DIR === undefined ? null : resolve(v.DISRUPT_WEB_DIR),
+      },
     },
   };
 }

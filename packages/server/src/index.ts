@@ -9,3 +9,7 @@ export { type ImportReport, type ExportRecord, importLines, exportEntries, remov
 export { type SignalType } from './bank/bank.repository.ts';
 export { type AuditVerification, verifyAudit } from './audit/audit.ts';
 export { AccountService, type UserRole } from './console/account.service.ts';
+// The victim API's wire types, for the portal (packages/web imports them as types only).
+export type { OpenCaseRequest, OpenedCase, VictimSession, CaseView, CaseItemView, ItemResults, AddedMedia } from './cases/case.routes.ts';
+export type { ItemInput } from './cases/items.ts';
+export type { PortalPublicConfig } from './portal/portal.routes.ts';

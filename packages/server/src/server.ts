@@ -15,6 +15,7 @@ import { AccountService } from './console/account.service.ts';
 import { type ConsoleRoute, consoleRoutes } from './console/console.routes.ts';
 import { ReviewService } from './console/review.service.ts';
 import { MediaService } from './cases/media.service.ts';
+import { portalRoutes } from './portal/portal.routes.ts';
 import { LocalMediaStore } from './media/media-store.ts';
 import { EscalationService } from './takedown/escalation.service.ts';
 import { type Mailer, smtpMailer } from './takedown/mailer.ts';
@@ -123,7 +124,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       bodyLimit: Math.max(config.maxUploadBytes, 10 * 1024 * 1024),
       trustProxy: config.trustProxy,
       ready: () => db.ping(),
-      plugins: [caseRoutes(cases, media, { maxUploadBytes: config.maxUploadBytes }), consoleApi.plugin],
+      plugins: [
+        caseRoutes(cases, media, { maxUploadBytes: config.maxUploadBytes }),
+        consoleApi.plugin,
+        // Last: its catch-all for the portal's files must not shadow an API route.
+        portalRoutes(config.portal, { allowMinorMedia: config.allowMinorMedia }),
+      ],
     });
     let url: string | null = null;
     if (options.listen !== false) {
