@@ -65,18 +65,22 @@ async function hashVideoFile(pool: HashPool, file: Blob, report: (p: FileProgres
     const total = source.frameNumbers.length;
     let done = 0;
     const pending: Promise<FrameFingerprint | null>[] = [];
+    // Decoded frames are large: only a few in flight. (Counting this video's
+    // own frames, not the pool's queue, which photos may fill for a long time.)
+    const inFlight = new Set<Promise<unknown>>();
+    const limit = pool.size * 2;
     for (const n of source.frameNumbers) {
-      // Decoded frames are large: keep only a few in flight.
-      while (pool.load >= pool.size * 2) await Promise.race(pending);
+      while (inFlight.size >= limit) await Promise.race(inFlight);
       const frame = await source.frameAt(n);
       if (frame === null) return { state: 'failed', reason: 'video_unreadable' };
-      pending.push(
-        pool.run({ type: 'frame', frame, frameNumber: n, fps: source.fps, thumbnail: n === 0 }).then((outcome) => {
-          done++;
-          report({ state: 'hashing', fraction: done / (total + 1) });
-          return outcome.ok && outcome.result.type === 'frame' ? outcome.result.value : null;
-        }),
-      );
+      const task = pool.run({ type: 'frame', frame, frameNumber: n, fps: source.fps, thumbnail: n === 0 }).then((outcome) => {
+        done++;
+        report({ state: 'hashing', fraction: done / (total + 1) });
+        return outcome.ok && outcome.result.type === 'frame' ? outcome.result.value : null;
+      });
+      const tracked = task.finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
+      pending.push(task);
     }
     const frames = await Promise.all(pending);
     const digest = await md5;

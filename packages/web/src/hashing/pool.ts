@@ -44,11 +44,6 @@ export class HashPool {
     });
   }
 
-  /** Tasks waiting or running: callers that produce work (video frames) wait while it is high. */
-  get load(): number {
-    return this.queue.length + this.running.size;
-  }
-
   terminate(): void {
     for (const worker of this.workers) worker.terminate();
     for (const pending of [...this.queue, ...this.running.values()]) pending.resolve({ ok: false, reason: 'internal' });
