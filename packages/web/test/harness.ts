@@ -18,15 +18,15 @@ export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-output', 'screenshots');
 
 export async function buildPortal(): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), 'disrupt-web-'));
-  // vitest sets NODE_ENV=test, which would bundle React's development build: build what `npm start` serves.
-  await build({
-    root: WEB_ROOT,
-    configFile: join(WEB_ROOT, 'vite.config.ts'),
-    mode: 'production',
-    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: true },
-  });
+  // vitest sets NODE_ENV=test, which would make the React plugin emit its
+  // development JSX runtime: build what `npm start` serves.
+  const previous = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root: WEB_ROOT, configFile: join(WEB_ROOT, 'vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  } finally {
+    process.env.NODE_ENV = previous;
+  }
   return outDir;
 }
 
