@@ -14,9 +14,11 @@ import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hammingDistance, parsePdqHash } from '@disrupt/hashing';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLocal, launchChromium } from '../../../test/browser.ts';
 import { PDQ_DIR } from '../../../test/reference.ts';
+import { makePhotos } from './fixtures.ts';
 import { report } from './flow.ts';
 import { type Portal, REPO_ROOT, startPortal } from './harness.ts';
 
@@ -56,6 +58,17 @@ beforeAll(async () => {
   for (const name of readdirSync(BRIDGE)) copyFileSync(join(BRIDGE, name), join(folder, name));
   // 4 s of ffmpeg's test pattern at 25 fps, H.264 in MP4 as phones make them.
   execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25', '-t', '4', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', join(folder, 'clip.mp4')]);
+  // The pixel policy: EXIF orientation is ignored (the same photo, tagged "rotate 90°"), and so is alpha.
+  const [base] = await makePhotos(folder, 1, { prefix: 'policy', width: 640, height: 400 });
+  await sharp(base).withMetadata({ orientation: 6 }).jpeg({ quality: 90 }).toFile(join(folder, 'exif-rotated.jpg'));
+  const { data, info } = await sharp(base).raw().toBuffer({ resolveWithObject: true });
+  const rgba = Buffer.alloc(info.width * info.height * 4);
+  for (let i = 0, j = 0; i < data.length; i += 3, j += 4) {
+    data.copy(rgba, j, i, i + 3);
+    rgba[j + 3] = 255 - ((j >> 2) % 97); // translucent everywhere, never fully transparent
+  }
+  await sharp(rgba, { raw: { width: info.width, height: info.height, channels: 4 } }).png().toFile(join(folder, 'translucent.png'));
+  rmSync(base!);
   const files = readdirSync(folder).sort();
   const out = execFileSync(process.execPath, [join(REPO_ROOT, 'packages/cli/bin/disrupt.js'), 'hash', '--json', ...files], { cwd: folder, encoding: 'utf8' });
   for (const line of out.trim().split('\n')) {
@@ -90,8 +103,8 @@ afterAll(async () => {
 
 describe('browser fingerprints agree with `disrupt hash --json`', () => {
   it('sent one item per file, only to the portal itself', () => {
-    expect(cli.size).toBe(13);
-    expect(sent).toHaveLength(13);
+    expect(cli.size).toBe(15);
+    expect(sent).toHaveLength(15);
     expect(requests.filter((url) => !isLocal(url))).toEqual([]);
   });
 
@@ -103,6 +116,20 @@ describe('browser fingerprints agree with `disrupt hash --json`', () => {
     const d = distance(item!.pdq!, expected.pdq!);
     if (d !== 0) console.log(`${name}: Hamming distance ${d}`);
     expect({ pdq: item!.pdq, quality: item!.quality }).toEqual({ pdq: expected.pdq, quality: expected.quality });
+  });
+
+  it('a photo tagged with an EXIF rotation: hashed as stored, not rotated, as the reference does', () => {
+    const expected = cli.get('exif-rotated.jpg')!;
+    const item = sent.find((s) => s.md5 === expected.md5)!;
+    expect({ pdq: item.pdq, quality: item.quality }).toEqual({ pdq: expected.pdq, quality: expected.quality });
+  });
+
+  it('a translucent PNG: alpha ignored (the canvas keeps premultiplied pixels, so R, G, B could round; measured: distance 0)', () => {
+    const expected = cli.get('translucent.png')!;
+    const item = sent.find((s) => s.md5 === expected.md5)!;
+    const d = distance(item.pdq!, expected.pdq!);
+    console.log(`translucent.png: Hamming distance ${d}, quality ${item.quality} vs ${expected.quality}`);
+    expect(d).toBeLessThanOrEqual(16);
   });
 
   it('video: same MD5, same sampled frames, frame hashes within a few bits', () => {

@@ -7,6 +7,7 @@
 // anything: PDQ reads R, G and B only.
 
 import { createMd5, type Md5Hash, pdq, vpdqHashFrame } from '@disrupt/hashing';
+import { jpegWithoutOrientation } from './exif.ts';
 import { framePixels } from './frame-pixels.ts';
 import { type FrameFingerprint, type HashFailure, type HashTask, MAX_PHOTO_BYTES, MAX_PHOTO_PIXELS, type PhotoFingerprint, type TaskResult, type WorkerRequest, type WorkerResponse } from './protocol.ts';
 
@@ -49,9 +50,10 @@ async function thumbnailOf(source: CanvasImageSource, width: number, height: num
 
 async function hashPhoto(file: Blob): Promise<PhotoFingerprint> {
   if (file.size > MAX_PHOTO_BYTES) throw new HashError('too_large');
+  const bytes = new Uint8Array(await file.arrayBuffer());
   let bitmap: ImageBitmap;
   try {
-    bitmap = await createImageBitmap(file, { imageOrientation: 'none', colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+    bitmap = await createImageBitmap(new Blob([jpegWithoutOrientation(bytes)]), { imageOrientation: 'none', colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
   } catch {
     throw new HashError('undecodable');
   }
@@ -64,8 +66,10 @@ async function hashPhoto(file: Blob): Promise<PhotoFingerprint> {
     context.drawImage(bitmap, 0, 0);
     const pixels = context.getImageData(0, 0, width, height).data;
     const { hash, quality } = pdq({ width, height, channels: 4, data: pixels }, { pipeline: 'reference' });
-    const [md5, thumbnail] = await Promise.all([md5Of(file), thumbnailOf(bitmap, width, height)]);
-    return { pdq: hash, quality, md5, width, height, thumbnail };
+    const md5 = createMd5();
+    md5.update(bytes);
+    const thumbnail = await thumbnailOf(bitmap, width, height);
+    return { pdq: hash, quality, md5: md5.digestHex() as Md5Hash, width, height, thumbnail };
   } finally {
     bitmap.close();
   }
