@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Config, EXIT_BAD_CONFIG, type ExitIo, loadConfig, loadConfigOrExit } from './config.ts';
+import { type Config, DEFAULT_HELPLINES, EXIT_BAD_CONFIG, type ExitIo, loadConfig, loadConfigOrExit } from './config.ts';
 
 function ok(env: Record<string, string | undefined>): Config {
   const result = loadConfig(env);
@@ -191,5 +191,31 @@ describe('loadConfigOrExit', () => {
     expect((exited as Exit).code).toBe(EXIT_BAD_CONFIG);
     expect(stderr()).toMatch(/DATABASE_URL: .*\n.*PORT: .*\n.*LOG_LEVEL: /);
     expect(stderr()).not.toContain('pw-in-url');
+  });
+});
+
+describe('loadConfig: the victim portal', () => {
+  it('defaults to the French helplines (3018 for minors), a neutral exit site and the built portal in packages/web/dist', () => {
+    const { portal } = ok({});
+    expect(portal.helplines).toBe(DEFAULT_HELPLINES);
+    expect(portal.helplines.find((line) => line.phone === '3018')).toMatchObject({ minors: true });
+    expect(portal.quickExitUrl).toBe('https://www.wikipedia.org/');
+    expect(portal.webDir).toBeNull();
+  });
+
+  it('reads the helplines as JSON, the exit URL and the build folder', () => {
+    const helplines = [{ name: 'Line', phone: '+44 808 800 5000', url: 'https://line.example/', minors: false, text: { en: 'Help', fr: 'Aide' } }];
+    const { portal } = ok({ DISRUPT_HELPLINES: JSON.stringify(helplines), DISRUPT_QUICK_EXIT_URL: 'https://weather.example/today', DISRUPT_WEB_DIR: 'web-build' });
+    expect(portal.helplines).toEqual(helplines);
+    expect(portal.quickExitUrl).toBe('https://weather.example/today');
+    expect(isAbsolute(portal.webDir!)).toBe(true);
+  });
+
+  it('refuses helplines that are not a JSON list of lines, and exit URLs that are not http(s)', () => {
+    for (const bad of ['not json', '[]', '{"name":"x"}', '[{"phone":"3018"}]', '[{"name":"x","url":"javascript:alert(1)"}]', '[{"name":"x","extra":1}]']) {
+      expect(errors({ DISRUPT_HELPLINES: bad })).toEqual([expect.stringMatching(/^DISRUPT_HELPLINES: expected /) as unknown]);
+    }
+    expect(errors({ DISRUPT_QUICK_EXIT_URL: 'javascript:void(0)' })).toEqual([expect.stringMatching(/^DISRUPT_QUICK_EXIT_URL: expected /) as unknown]);
+    expect(errors({ DISRUPT_QUICK_EXIT_URL: 'not a url' })).toHaveLength(1);
   });
 });

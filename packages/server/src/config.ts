@@ -58,7 +58,35 @@ export interface Config {
   readonly disputeMinPartners: number;
   /** Threads that match PDQ batches for partners, each holding a shard of the bank; 0: on the main thread. */
   readonly matchWorkers: number;
+  /** The victim portal: what GET /api/portal/config tells it, and where its built files are. */
+  readonly portal: PortalConfig;
 }
+
+/** A helpline the portal shows; `minors` lines are pointed to when the content shows a minor. */
+export interface Helpline {
+  readonly name: string;
+  readonly phone?: string;
+  readonly url?: string;
+  readonly minors?: boolean;
+  /** What the line is for, per language. */
+  readonly text?: { readonly fr?: string; readonly en?: string };
+}
+
+export interface PortalConfig {
+  readonly helplines: readonly Helpline[];
+  /** Where the quick-exit button sends the victim: a neutral site. */
+  readonly quickExitUrl: string;
+  /** The portal's built files (vite build output); null: packages/web/dist. */
+  readonly webDir: string | null;
+}
+
+/** France's lines. 3018 (e-Enfance) answers victims of cyber-violence, minors first; 119 for children in danger; 3919 for violence against women; 17 in an emergency. */
+export const DEFAULT_HELPLINES: readonly Helpline[] = [
+  { name: '3018', phone: '3018', url: 'https://e-enfance.org/numero-3018/', minors: true, text: { fr: 'Cyberharcèlement et violences numériques, gratuit et anonyme, 7 j/7', en: 'Online harassment and digital violence, free and anonymous, 7 days a week' } },
+  { name: '119', phone: '119', minors: true, text: { fr: 'Enfance en danger, 24 h/24', en: 'Children in danger, 24 hours a day' } },
+  { name: '3919', phone: '3919', text: { fr: 'Violences faites aux femmes, 24 h/24', en: 'Violence against women, 24 hours a day' } },
+  { name: '17', phone: '17', text: { fr: 'Police secours, en cas de danger immédiat', en: 'Police, if you are in immediate danger' } },
+];
 
 /**
  * A result, not an exception: a bad configuration is an expected outcome that
@@ -105,6 +133,30 @@ const cidrList = z
   .transform((s) => s.split(',').map((r) => r.trim()))
   .pipe(z.array(z.string().refine((r) => parseRange(r) !== null)).min(1));
 
+const helpline = z
+  .object({
+    name: z.string().min(1).max(100),
+    phone: z.string().regex(/^[0-9 +()-]{2,30}$/).optional(),
+    url: z.url({ protocol: /^https?$/ }).max(500).optional(),
+    minors: z.boolean().optional(),
+    text: z.object({ fr: z.string().max(300).optional(), en: z.string().max(300).optional() }).strict().optional(),
+  })
+  .strict();
+
+const helplines = z
+  .string()
+  .transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(helpline).min(1).max(20));
+
+const httpUrl = z.url({ protocol: /^https?$/ }).max(500);
+
 const masterKey = z
   .string()
   // Canonical base64 only: Buffer.from(…, 'base64') skips characters it does
@@ -134,6 +186,9 @@ const VARIABLES = {
   DISRUPT_DISPUTE_MIN_NOT_BLOCKED: { schema: integer(1, 1000).default(3), expected: 'a whole number from 1 to 1000 (default 3)' },
   DISRUPT_DISPUTE_MIN_PARTNERS: { schema: integer(1, 1000).default(2), expected: 'a whole number from 1 to 1000 (default 2)' },
   DISRUPT_MATCH_WORKERS: { schema: integer(0, 64).default(0), expected: 'a whole number of threads from 0 to 64 (default 0: match on the main thread)' },
+  DISRUPT_HELPLINES: { schema: helplines.optional(), expected: 'a JSON array of 1 to 20 {name, phone?, url?, minors?, text?: {fr?, en?}} (unset: the French lines)' },
+  DISRUPT_QUICK_EXIT_URL: { schema: httpUrl.default('https://www.wikipedia.org/'), expected: 'an http(s) URL of a neutral site (default https://www.wikipedia.org/)' },
+  DISRUPT_WEB_DIR: { schema: z.string().optional(), expected: "a folder with the portal's built files (unset: packages/web/dist)" },
 } as const;
 
 type VariableName = keyof typeof VARIABLES;
@@ -159,6 +214,9 @@ const schema = z.object({
   DISRUPT_DISPUTE_MIN_NOT_BLOCKED: VARIABLES.DISRUPT_DISPUTE_MIN_NOT_BLOCKED.schema,
   DISRUPT_DISPUTE_MIN_PARTNERS: VARIABLES.DISRUPT_DISPUTE_MIN_PARTNERS.schema,
   DISRUPT_MATCH_WORKERS: VARIABLES.DISRUPT_MATCH_WORKERS.schema,
+  DISRUPT_HELPLINES: VARIABLES.DISRUPT_HELPLINES.schema,
+  DISRUPT_QUICK_EXIT_URL: VARIABLES.DISRUPT_QUICK_EXIT_URL.schema,
+  DISRUPT_WEB_DIR: VARIABLES.DISRUPT_WEB_DIR.schema,
 } satisfies Record<VariableName, z.ZodType>);
 
 function isVariable(name: PropertyKey | undefined): name is VariableName {
@@ -212,6 +270,11 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       disputeMinNotBlocked: v.DISRUPT_DISPUTE_MIN_NOT_BLOCKED,
       disputeMinPartners: v.DISRUPT_DISPUTE_MIN_PARTNERS,
       matchWorkers: v.DISRUPT_MATCH_WORKERS,
+      portal: {
+        helplines: (v.DISRUPT_HELPLINES as readonly Helpline[] | undefined) ?? DEFAULT_HELPLINES,
+        quickExitUrl: v.DISRUPT_QUICK_EXIT_URL,
+        webDir: v.DISRUPT_WEB_DIR === undefined ? null : resolve(v.DISRUPT_WEB_DIR),
+      },
     },
   };
 }

@@ -11,3 +11,7 @@ export { type AuditVerification, verifyAudit } from './audit/audit.ts';
 export { AccountService, type UserRole } from './console/account.service.ts';
 export { PartnerService, type PartnerCredentials, type PartnerScope, type PartnerView, validPartnerName } from './partner/partner.service.ts';
 export { PARTNER_SCOPES } from './db/schema.ts';
+// The victim API's wire types, for the portal (packages/web imports them as types only).
+export type { OpenCaseRequest, OpenedCase, VictimSession, CaseView, CaseItemView, ItemResults, AddedMedia } from './cases/case.routes.ts';
+export type { ItemInput } from './cases/items.ts';
+export type { PortalPublicConfig } from './portal/portal.routes.ts';

@@ -15,6 +15,7 @@ import { AccountService } from './console/account.service.ts';
 import { type ConsoleRoute, consoleRoutes } from './console/console.routes.ts';
 import { ReviewService } from './console/review.service.ts';
 import { MediaService } from './cases/media.service.ts';
+import { portalRoutes } from './portal/portal.routes.ts';
 import { LocalMediaStore } from './media/media-store.ts';
 import { EscalationService } from './takedown/escalation.service.ts';
 import { type Mailer, smtpMailer } from './takedown/mailer.ts';
@@ -164,6 +165,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         partnerConsoleRoutes(partners, negativeBank, config.partnerRateLimit),
         partnerRoutes({ partners, gate, feed, match: new MatchService(bankIndex, pool, matchPool ?? undefined), feedback, webhooks, maxUploadBytes: config.maxUploadBytes }),
         stopNciiRoutes({ partners, gate, feed, feedback, tokens: new PageTokens(masterKey) }),
+        // Last: its catch-all for the portal's files must not shadow an API route.
+        portalRoutes(config.portal, { allowMinorMedia: config.allowMinorMedia }),
       ],
     });
     let url: string | null = null;

@@ -246,3 +246,12 @@ export function caseRoutes(cases: CaseService, media: MediaService, limits: { ma
     );
   };
 }
+
+// The wire contract as types, for the portal's client (type-only imports: no server code reaches the browser).
+export type OpenCaseRequest = z.input<typeof openCaseBody>;
+export type OpenedCase = z.infer<typeof openedCase>;
+export type VictimSession = z.infer<typeof session>;
+export type CaseView = z.infer<typeof caseView>;
+export type CaseItemView = CaseView['items'][number];
+export type ItemResults = z.infer<typeof itemResults>;
+export type AddedMedia = z.infer<typeof addedMedia>;
