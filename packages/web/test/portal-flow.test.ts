@@ -4,9 +4,9 @@
 // withdrawal), files sent for verification, keyboard-only use, quick exit
 // from every page, axe-core on every page, and screenshots at 360 and 1280 px.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -168,22 +168,48 @@ describe('report in English, private mode', () => {
     await page.locator('.case-item details summary').first().click();
     await capture(page, 'en-follow-up-case');
 
+    // A partner platform blocks a copy of one photo: the item says so at the next refresh.
+    const victimSession = (await (await fetch(`${portal.origin}/api/victim/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials) })).json()) as { token: string };
+    const current = (await (await fetch(`${portal.origin}/api/victim/case`, { headers: { authorization: `Bearer ${victimSession.token}` } })).json()) as { items: { kind: string; signals: { signalType: string; value: string }[] }[] };
+    const blockedPdq = current.items.find((i) => i.kind === 'photo')!.signals.find((x) => x.signalType === 'pdq')!.value;
+    const created = await portal.server.partners.create('Photo Platform', { scopes: ['feedback:write'], rateLimitPerMinute: 1000 }, 'system');
+    if (!created.ok) throw new Error('partner not created');
+    const feedback = await fetch(`${portal.origin}/api/partner/v1/feedback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${created.credentials.apiKey}` },
+      body: JSON.stringify({ items: [{ signalType: 'pdq', value: blockedPdq, feedback: 'Blocked' }] }),
+    });
+    expect(feedback.status).toBe(200);
+
     await page.getByRole('button', { name: m.followUp.add, exact: true }).click();
     await page.getByLabel(m.steps.items.urls).fill('https://example.net/again');
-    const [extra] = await makePhotos(dir, 1, { prefix: 'later-55e1' });
+    const [extra, dropped] = await makePhotos(dir, 2, { prefix: 'later-55e1' });
+    // One photo dropped on the drop zone, as a victim drags it from a file manager.
+    const dataTransfer = await page.evaluateHandle(
+      ({ base64, name }) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name, { type: 'image/jpeg' }));
+        return transfer;
+      },
+      { base64: readFileSync(dropped!).toString('base64'), name: basename(dropped!) },
+    );
+    await page.locator('.dropzone').dispatchEvent('drop', { dataTransfer });
+    await waitForHashing(page, 1);
     // A flat grey picture (no detail to fingerprint) and a file that is no picture at all: explained, not sent.
     const flat = join(dir, 'flat.png');
     await sharp({ create: { width: 300, height: 200, channels: 3, background: { r: 128, g: 128, b: 128 } } }).png().toFile(flat);
     const text = join(dir, 'notes.jpg');
     writeFileSync(text, 'just some text, not a photo');
     await page.getByLabel(m.steps.items.files).setInputFiles([extra!, flat, text]);
-    await waitForHashing(page, 3);
+    await waitForHashing(page, 4);
     await expect(page.getByText(m.steps.items.failure.low_quality).isVisible()).resolves.toBe(true);
     await expect(page.getByText(m.steps.items.failure.unsupported_format).isVisible()).resolves.toBe(true);
-    expect(await page.locator('.file-row[data-state=done]').count()).toBe(1);
+    expect(await page.locator('.file-row[data-state=done]').count()).toBe(2);
     await capture(page, 'en-follow-up-add');
     await page.getByRole('button', { name: m.followUp.addSend }).click();
-    await page.getByRole('heading', { name: fill(m.followUp.items, { count: 9 }) }).waitFor();
+    await page.getByRole('heading', { name: fill(m.followUp.items, { count: 10 }) }).waitFor();
+    expect(await page.locator('.case-item[data-status=partner_blocked]').count()).toBe(1);
+    await expect(page.getByText(m.followUp.status.partner_blocked).first().isVisible()).resolves.toBe(true);
 
     await page.getByRole('button', { name: m.followUp.withdraw, exact: true }).click();
     const dialog = page.getByRole('dialog', { name: m.followUp.withdrawTitle });
