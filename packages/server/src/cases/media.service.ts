@@ -4,12 +4,9 @@
 // nobody reviewed it, after the retention period.
 
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { formatVpdqLine } from '@disrupt/hashing';
-import { type FileHash, type HashPool, type MediaFailure, type MediaResult, mediaFailure, sniff } from '@disrupt/media';
+import { type FileHash, type HashPool } from '@disrupt/media';
 import type { SignalInput } from '../bank/bank.repository.ts';
 import { type Key, encrypt, unwrapKey } from '../crypto/envelope.ts';
 import type { Database, Executor } from '../db/database.ts';
@@ -20,6 +17,7 @@ import type { BankIndex } from '../bank/bank-index.ts';
 import { verifyItemEntries } from '../bank/bank.repository.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { MediaStore } from '../media/media-store.ts';
+import { hashBytes, mediaError } from '../media/scratch.ts';
 import { findDuplicate, insertItem, nextPosition } from './case.service.ts';
 import { type ItemDraft, MIN_PDQ_QUALITY } from './items.ts';
 
@@ -46,7 +44,6 @@ const digest = (text: string) => createHash('sha256').update(text).digest('hex')
 
 // Videos must be a file for ffmpeg (MP4 needs seeking). A RAM-backed folder
 // keeps the plaintext off the disk for the seconds it takes to hash it.
-const SCRATCH = '/dev/shm';
 
 export class MediaService {
   private readonly now: () => Date;
@@ -65,7 +62,7 @@ export class MediaService {
     const dataKey = unwrapKey(masterKey, row.wrappedKey, caseId);
     if (!dataKey) throw new AppError('internal');
 
-    const hashed = await this.hash(bytes);
+    const hashed = await hashBytes(this.deps.pool, bytes);
     if (!hashed.ok) throw mediaError(hashed);
     const draft = draftOf(hashed.value);
 
@@ -126,19 +123,6 @@ export class MediaService {
     return verified(this.deps.bank.matchVpdq(hash.vpdq).map((m) => m.entry));
   }
 
-  private async hash(bytes: Uint8Array): Promise<MediaResult<FileHash>> {
-    const kind = sniff(bytes.subarray(0, 64)).kind;
-    if (kind === 'image') return this.deps.pool.hashImageBytes(bytes);
-    if (kind === 'unknown') return mediaFailure('unsupported_format');
-    const dir = await mkdtemp(join(SCRATCH, 'disrupt-upload-')).catch(() => mkdtemp(join(tmpdir(), 'disrupt-upload-')));
-    try {
-      const path = join(dir, 'upload');
-      await writeFile(path, bytes, { mode: 0o600 });
-      return await this.deps.pool.hashFile(path);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }
 }
 
 /** Locks the case (one writer at a time), checks it is open, and finds the same content already in it. */
@@ -148,23 +132,6 @@ async function lockOpenCaseAndFind(tx: Executor, caseId: string, draft: ItemDraf
   return findDuplicate(tx, caseId, draft);
 }
 
-function mediaError(failure: MediaFailure): AppError {
-  switch (failure.reason) {
-    case 'unsupported_format':
-    case 'no_video_stream':
-      return new AppError('unsupported_media_type', failure.message);
-    case 'too_large':
-    case 'too_many_pixels':
-    case 'too_long':
-      return new AppError('payload_too_large', failure.message);
-    case 'decoder_unavailable':
-    case 'timeout':
-      return new AppError('unavailable', failure.message);
-    case 'empty_file':
-    case 'corrupt_file':
-      return new AppError('bad_request', failure.message);
-  }
-}
 
 function draftOf(hash: FileHash): ItemDraft {
   if (hash.kind === 'photo') {

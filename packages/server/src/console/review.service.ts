@@ -7,9 +7,6 @@
 // have no pixels to look at: they stay unverified in the bank.
 
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sniff } from '@disrupt/media';
 import { and, asc, count, eq, gt, gte, inArray, isNull, sql } from 'drizzle-orm';
@@ -21,6 +18,7 @@ import { type Database, type Executor, queryRows } from '../db/database.ts';
 import { DECISIONS, ITEM_STATUSES, NOT_ACTIONABLE_REASONS, auditLog, caseItems, cases, itemEvents, mediaObjects } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { MediaStore } from '../media/media-store.ts';
+import { withScratchFile } from '../media/scratch.ts';
 
 export type Decision = (typeof DECISIONS)[number];
 export type NotActionableReason = (typeof NOT_ACTIONABLE_REASONS)[number];
@@ -345,11 +343,8 @@ export class ReviewService {
 }
 
 /** The frame at one second (or the first) of a video, as PNG, decoded from a RAM-backed scratch file. */
-async function firstFrame(video: Uint8Array): Promise<Uint8Array> {
-  const dir = await mkdtemp(join('/dev/shm', 'disrupt-preview-')).catch(() => mkdtemp(join(tmpdir(), 'disrupt-preview-')));
-  try {
-    const path = join(dir, 'video');
-    await writeFile(path, video, { mode: 0o600 });
+function firstFrame(video: Uint8Array): Promise<Uint8Array> {
+  return withScratchFile(video, async (path) => {
     for (const seek of ['1', '0']) {
       const { stdout } = await execFileAsync('ffmpeg', ['-nostdin', '-v', 'error', '-ss', seek, '-i', path, '-frames:v', '1', '-f', 'image2pipe', '-vcodec', 'png', 'pipe:1'], {
         encoding: 'buffer',
@@ -359,7 +354,5 @@ async function firstFrame(video: Uint8Array): Promise<Uint8Array> {
       if (stdout.length > 0) return stdout;
     }
     throw new AppError('not_found');
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }

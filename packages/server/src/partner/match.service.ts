@@ -2,15 +2,13 @@
 // hashes, or one media file the server fingerprints itself. Answers carry the
 // bank record's status and verified flag, and nothing about cases.
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type PdqHash, type VpdqFrame, parseMd5, parsePdqHash, parseVpdqLine } from '@disrupt/hashing';
-import { type FileHash, type HashPool, type MediaFailure, type MediaResult, mediaFailure, sniff } from '@disrupt/media';
+import type { HashPool } from '@disrupt/media';
 import type { BankIndex } from '../bank/bank-index.ts';
 import type { BankEntry, BankStatus, SignalType } from '../bank/bank.repository.ts';
 import { MIN_PDQ_QUALITY } from '../cases/items.ts';
 import { AppError } from '../errors.ts';
+import { hashBytes, mediaError } from '../media/scratch.ts';
 import { InProcessPdqMatcher, type PdqBatchMatcher } from './pdq-match-pool.ts';
 
 export const MAX_MATCH_BATCH = 1000;
@@ -37,7 +35,6 @@ export interface MatchHit {
 
 export type MatchResult = { readonly index: number; readonly ok: true; readonly matches: MatchHit[] } | { readonly index: number; readonly ok: false; readonly reason: 'malformed_hash' | 'low_quality' };
 
-const SCRATCH = '/dev/shm';
 
 function hit(entry: BankEntry, distance: number | null, extra: Partial<MatchHit> = {}): MatchHit {
   return { signalType: entry.signalType, value: entry.value, distance, ...extra, status: entry.status, verified: entry.verified, reviewBeforeAction: !entry.verified };
@@ -99,7 +96,7 @@ export class MatchService {
 
   /** Fingerprints a photo (with its 8 rotations and flips) or a video, and matches it. */
   async matchMedia(bytes: Uint8Array): Promise<{ kind: 'photo' | 'video'; matches: MatchHit[] }> {
-    const hashed = await this.hash(bytes);
+    const hashed = await hashBytes(this.pool, bytes, { dihedral: true });
     if (!hashed.ok) throw mediaError(hashed);
     const file = hashed.value;
     const byEntry = new Map<number, MatchHit>();
@@ -121,36 +118,5 @@ export class MatchService {
     return { kind: file.kind, matches: [...byEntry.values()] };
   }
 
-  private async hash(bytes: Uint8Array): Promise<MediaResult<FileHash>> {
-    const kind = sniff(bytes.subarray(0, 64)).kind;
-    if (kind === 'image') return this.pool.hashImageBytes(bytes, { dihedral: true });
-    if (kind === 'unknown') return mediaFailure('unsupported_format');
-    // Videos are decoded by ffmpeg from a file: in memory-backed /dev/shm when there is one.
-    const dir = await mkdtemp(join(SCRATCH, 'disrupt-match-')).catch(() => mkdtemp(join(tmpdir(), 'disrupt-match-')));
-    try {
-      const path = join(dir, 'upload');
-      await writeFile(path, bytes, { mode: 0o600 });
-      return await this.pool.hashFile(path);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }
 }
 
-function mediaError(failure: MediaFailure): AppError {
-  switch (failure.reason) {
-    case 'unsupported_format':
-    case 'no_video_stream':
-      return new AppError('unsupported_media_type', failure.message);
-    case 'too_large':
-    case 'too_many_pixels':
-    case 'too_long':
-      return new AppError('payload_too_large', failure.message);
-    case 'decoder_unavailable':
-    case 'timeout':
-      return new AppError('unavailable', failure.message);
-    case 'empty_file':
-    case 'corrupt_file':
-      return new AppError('bad_request', failure.message);
-  }
-}
