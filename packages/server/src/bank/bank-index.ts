@@ -9,6 +9,7 @@ import { type Md5Hash, type PdqHash, parseVpdqLine, type VpdqFrame } from '@disr
 import { ExactIndex, MihPdqIndex, VpdqIndex, type PdqMatch, type VpdqMatch } from '@disrupt/matching';
 import type { Database } from '../db/database.ts';
 import { type BankEntry, changesAfter } from './bank.repository.ts';
+import { repeatEvery } from '../jobs/periodic.ts';
 
 const PAGE = 5000;
 
@@ -34,7 +35,7 @@ export class BankIndex {
   /** What each matchable entry is in the indexes as, to take it out again. */
   private readonly indexed = new Map<number, BankEntry>();
   private lastSeq = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private stopRepeating: (() => void) | null = null;
 
   constructor(
     private readonly database: Database,
@@ -69,23 +70,13 @@ export class BankIndex {
 
   /** Refreshes every `intervalMs` until `stop()`. */
   start(intervalMs: number, onError: (error: unknown) => void): void {
-    const tick = () => {
-      this.refresh().then(
-        () => {
-          if (this.timer) this.timer = setTimeout(tick, intervalMs).unref();
-        },
-        (error: unknown) => {
-          onError(error);
-          if (this.timer) this.timer = setTimeout(tick, intervalMs).unref();
-        },
-      );
-    };
-    this.timer = setTimeout(tick, intervalMs).unref();
+    this.stopRepeating?.();
+    this.stopRepeating = repeatEvery(intervalMs, () => this.refresh(), onError);
   }
 
   stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.stopRepeating?.();
+    this.stopRepeating = null;
   }
 
   matchPdq(hash: PdqHash, radius?: number): (PdqMatch & { entry: BankEntry })[] {

@@ -25,6 +25,7 @@ import type { JobQueue } from '../jobs/job-queue.ts';
 import { type NativeRecord, type PartnerFeed, nativeRecord } from './partner-feed.ts';
 import type { PartnerCaller } from './partner.service.ts';
 import { UrlChecker, guardedLookup } from '../takedown/url-checker.ts';
+import { repeatEvery } from '../jobs/periodic.ts';
 
 export const WEBHOOK_BATCH = 500;
 /** Batches one job sends before it lets other webhooks have the worker. */
@@ -105,7 +106,7 @@ function postJson(url: string, headers: Record<string, string>, body: string, lo
 }
 
 export class WebhookService {
-  private timer: NodeJS.Timeout | null = null;
+  private stopRepeating: (() => void) | null = null;
   /**
    * Unless the deployment allows private hosts, every delivery resolves the
    * name itself and connects only to an address it checked is public: a
@@ -257,23 +258,13 @@ export class WebhookService {
 
   /** Dispatches every `intervalMs` until stop() (worker role). */
   start(intervalMs: number, onError: (error: unknown) => void): void {
-    const tick = () => {
-      this.dispatch().then(
-        () => {
-          if (this.timer) this.timer = setTimeout(tick, intervalMs).unref();
-        },
-        (error: unknown) => {
-          onError(error);
-          if (this.timer) this.timer = setTimeout(tick, intervalMs).unref();
-        },
-      );
-    };
-    this.timer = setTimeout(tick, intervalMs).unref();
+    this.stopRepeating?.();
+    this.stopRepeating = repeatEvery(intervalMs, () => this.dispatch(), onError);
   }
 
   stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.stopRepeating?.();
+    this.stopRepeating = null;
   }
 
   private acceptableUrl(text: string): boolean {
