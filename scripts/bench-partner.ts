@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import { type PdqHash, parsePdqHash } from '@disrupt/hashing';
 import { MihPdqIndex } from '@disrupt/matching';
 import { PartnerService, exportEntries, loadConfig, openStorage } from '@disrupt/server';
-import pg from 'pg';
+import { createScratchDatabase } from '../packages/server/test/databases.ts';
 
 const { values } = parseArgs({
   options: {
@@ -70,27 +70,9 @@ const dir = mkdtempSync(join(tmpdir(), 'disrupt-bench-partner-'));
 let scratch: { url: string; drop: () => Promise<void> } | null = null;
 let server: ChildProcess | null = null;
 
-async function createScratch(adminUrl: string) {
-  const name = `disrupt_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 try {
-  if (values.postgres) scratch = await createScratch(values.postgres);
+  if (values.postgres) scratch = await createScratchDatabase(values.postgres);
   const env = { DISRUPT_DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'warn', DISRUPT_ROLES: 'api', DISRUPT_MATCH_WORKERS: values['match-workers'], ...(scratch ? { DATABASE_URL: scratch.url } : {}) };
   const config = loadConfig(env);
   if (!config.ok) throw new Error(config.errors.join('; '));
