@@ -8,6 +8,7 @@ import { bankStats } from '../bank/bank.repository.ts';
 import type { Database } from '../db/database.ts';
 import { caseItems, cases, escalations, hosts, notices } from '../db/schema.ts';
 import { partnerStats } from '../partner/feedback.service.ts';
+import { domainSuffixes } from '../takedown/takedown.service.ts';
 
 export interface Period {
   readonly from: Date;
@@ -70,14 +71,8 @@ async function removalStats(database: Database, period: Period) {
     .where(and(isNotNull(caseItems.notifiedAt), gte(caseItems.notifiedAt, period.from), lt(caseItems.notifiedAt, period.to)));
   const directory = await db.select({ domain: hosts.domain, name: hosts.name, partner: hosts.partner }).from(hosts);
   const byDomain = new Map(directory.map((h) => [h.domain, h]));
-  const entryOf = (host: string) => {
-    const labels = host.split('.');
-    for (let i = 0; i < labels.length - 1; i++) {
-      const entry = byDomain.get(labels.slice(i).join('.'));
-      if (entry) return entry;
-    }
-    return null;
-  };
+  // The longest matching domain, as for notices.
+  const entryOf = (host: string) => domainSuffixes(host).map((d) => byDomain.get(d)).find((e) => e !== undefined) ?? null;
   const groups = new Map<string, { partner: boolean; rows: typeof rows }>();
   for (const row of rows) {
     const entry = row.host ? entryOf(row.host) : null;

@@ -120,7 +120,7 @@ export function normaliseDomain(text: string): string | null {
 }
 
 /** The domain and each parent: a.b.example.com → a.b.example.com, b.example.com, example.com. */
-function suffixes(hostname: string): string[] {
+export function domainSuffixes(hostname: string): string[] {
   const labels = hostname.split('.');
   const list: string[] = [];
   for (let i = 0; i < labels.length - 1; i++) list.push(labels.slice(i).join('.'));
@@ -189,7 +189,7 @@ export class TakedownService {
 
   /** The directory entry for a host name: the longest matching domain (sub.example.com falls back to example.com). */
   async hostFor(tx: Executor, hostname: string): Promise<HostView | null> {
-    const candidates = suffixes(hostname.toLowerCase());
+    const candidates = domainSuffixes(hostname.toLowerCase());
     if (candidates.length === 0) return null;
     const rows = await tx.select().from(hosts).where(inArray(hosts.domain, candidates));
     rows.sort((a, b) => b.domain.length - a.domain.length);
