@@ -1,4 +1,5 @@
-// The portal's build: plain files under dist/, served by the API process.
+// The portal's and the console's build: plain files under dist/, served by
+// the API process (index.html for the portal, console.html for /console).
 // No inline script (the CSP forbids it), no module-preload polyfill, workers as
 // their own files (worker-src 'self').
 import react from '@vitejs/plugin-react';
@@ -18,5 +19,6 @@ export default defineConfig({
     assetsInlineLimit: 0,
     sourcemap: false,
     reportCompressedSize: false,
+    rollupOptions: { input: { index: `${import.meta.dirname}/index.html`, console: `${import.meta.dirname}/console.html` } },
   },
 });

@@ -5,10 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_HELPLINES } from '../config.ts';
 import { type App, buildApp } from '../http/app.ts';
 import { createLogger } from '../logger.ts';
-import { PORTAL_CSP, PORTAL_ROUTES, portalRoutes } from './portal.routes.ts';
+import { CONSOLE_CSP, PORTAL_CSP, PORTAL_ROUTES, portalRoutes } from './portal.routes.ts';
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 const INDEX = '<!doctype html><title>portal</title><script type="module" src="/assets/index-abc.js"></script>';
+const CONSOLE = '<!doctype html><title>console</title><script type="module" src="/assets/console-abc.js"></script>';
 
 describe('portal routes', () => {
   const webDir = mkdtempSync(join(tmpdir(), 'disrupt-portal-routes-'));
@@ -18,6 +19,7 @@ describe('portal routes', () => {
   beforeAll(async () => {
     mkdirSync(join(webDir, 'assets'));
     writeFileSync(join(webDir, 'index.html'), INDEX);
+    writeFileSync(join(webDir, 'console.html'), CONSOLE);
     writeFileSync(join(webDir, 'assets', 'index-abc.js'), 'console.log(1)');
     writeFileSync(join(webDir, 'assets', 'index-abc.css'), 'body{}');
     writeFileSync(join(webDir, 'secret.key'), 'not served: unknown type');
@@ -60,6 +62,19 @@ describe('portal routes', () => {
     expect(PORTAL_CSP).not.toMatch(/unsafe|https?:|\*/);
   });
 
+  it.each(['/console', '/console/login', '/console/items/4f1c2b1e-8d2a-4b5e-9a51-0c6d2f3b7a10', '/console/admin/audit'])('GET %s: console.html under the console CSP, not cached', async (route) => {
+    const response = await app.inject({ method: 'GET', url: route });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBe(CONSOLE);
+    expect(response.headers['content-security-policy']).toBe(CONSOLE_CSP);
+    expect(response.headers['cache-control']).toBe('no-store');
+  });
+
+  it("the console's CSP only adds blob: media (a revealed original), nothing else", () => {
+    expect(CONSOLE_CSP).toContain('media-src blob:');
+    expect(CONSOLE_CSP).not.toMatch(/unsafe|https?:|\*|worker-src/);
+  });
+
   it('serves built assets by exact path, immutable', async () => {
     const js = await app.inject({ method: 'GET', url: '/assets/index-abc.js' });
     expect(js.statusCode).toBe(200);
@@ -70,7 +85,7 @@ describe('portal routes', () => {
   });
 
   it('answers 404 for anything else: unknown paths, other file types, traversal, unknown API routes', async () => {
-    for (const url of ['/nope', '/secret.key', '/assets/../secret.key', '/assets/%2e%2e/index.html', '/index.html', '/api/nope']) {
+    for (const url of ['/nope', '/console.html', '/secret.key', '/assets/../secret.key', '/assets/%2e%2e/index.html', '/index.html', '/api/nope']) {
       const response = await app.inject({ method: 'GET', url });
       expect([url, response.statusCode]).toEqual([url, 404]);
       expect(response.json()).toMatchObject({ error: { code: 'not_found' } });
@@ -81,6 +96,7 @@ describe('portal routes', () => {
   it('says how to build when the portal is not built', async () => {
     const response = await unbuilt.inject({ method: 'GET', url: '/' });
     expect(response.statusCode).toBe(503);
+    expect((await unbuilt.inject({ method: 'GET', url: '/console/queue' })).statusCode).toBe(503);
     expect(response.body).toContain('npm run build');
     expect(response.headers['content-security-policy']).toBe(PORTAL_CSP);
   });

@@ -33,6 +33,24 @@ export const PORTAL_CSP = [
   "form-action 'none'",
 ].join('; ');
 
+/**
+ * The analysts' console: the portal's rules, plus the revealed original shown
+ * from a blob: URL (image or video) once an analyst asked for it. Nothing else
+ * is loosened: the media itself comes from the API by fetch (connect-src).
+ */
+export const CONSOLE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' blob: data:",
+  'media-src blob:',
+  "connect-src 'self'",
+  "manifest-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
 /** The portal's client routes: each answers index.html, and React picks the page. */
 export const PORTAL_ROUTES = ['/', '/report', '/follow-up'] as const;
 
@@ -104,6 +122,16 @@ export function portalRoutes(portal: PortalConfig, options: { readonly allowMino
       () => Promise.resolve(publicConfig),
     );
 
+    // The console's pages: console.html for /console and everything under it.
+    for (const route of ['/console', '/console/*']) {
+      app.get(route, { schema: { hide: true } }, (_request, reply) => {
+        const page = files.get('/console.html');
+        void reply.header('content-security-policy', CONSOLE_CSP).header('cache-control', 'no-store');
+        if (page === undefined) return reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT);
+        return reply.type(page.type).send(page.body);
+      });
+    }
+
     for (const route of PORTAL_ROUTES) {
       app.get(route, { schema: { hide: true } }, (_request, reply) => {
         const index = files.get('/index.html');
@@ -116,7 +144,7 @@ export function portalRoutes(portal: PortalConfig, options: { readonly allowMino
     // Everything else the build holds (hashed assets, icons), by exact path only.
     app.get('/*', { schema: { hide: true } }, (request, reply) => {
       const path = new URL(request.url, 'http://portal').pathname;
-      const file = path === '/index.html' || path.startsWith('/api/') ? undefined : files.get(path);
+      const file = path === '/index.html' || path === '/console.html' || path.startsWith('/api/') ? undefined : files.get(path);
       if (file === undefined) {
         reply.callNotFound();
         return reply;

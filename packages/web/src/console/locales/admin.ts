@@ -1,0 +1,5 @@
+// The admin pages' texts.
+export const admin = {
+  en: { title: 'admin' },
+  fr: { title: 'admin' },
+} as const;

@@ -1,0 +1,5 @@
+// The stats pages' texts.
+export const stats = {
+  en: { title: 'stats' },
+  fr: { title: 'stats' },
+} as const;

@@ -1,0 +1,5 @@
+// The takedowns pages' texts.
+export const takedowns = {
+  en: { title: 'takedowns' },
+  fr: { title: 'takedowns' },
+} as const;
