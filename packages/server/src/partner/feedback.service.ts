@@ -18,7 +18,7 @@ import { claimIdempotency, completeIdempotency } from '../idempotency.ts';
 import { type SignalType, findSignal, setStatus, upsertSignal } from '../bank/bank.repository.ts';
 import { MIN_PDQ_QUALITY } from '../cases/items.ts';
 import { type Database, type Executor, queryRows } from '../db/database.ts';
-import { bankEntries, bankReviews, caseItems, cases, itemBankEntries, itemEvents, partnerFeedback } from '../db/schema.ts';
+import { bankEntries, bankReviews, caseItems, cases, itemBankEntries, itemEvents, partnerFeedback, partners } from '../db/schema.ts';
 import { openBankReview } from './bank-hold.ts';
 import type { FeedbackValue } from './partner-feed.ts';
 import type { PartnerCaller } from './partner.service.ts';
@@ -248,11 +248,25 @@ export async function partnerStats(db: Executor, period: { readonly from: Date; 
     .from(partnerFeedback)
     .where(and(gte(partnerFeedback.createdAt, period.from), lt(partnerFeedback.createdAt, period.to)))
     .groupBy(partnerFeedback.value);
+  const perPartner = await db
+    .select({ name: partners.name, key: partnerFeedback.value, n: count() })
+    .from(partnerFeedback)
+    .innerJoin(partners, eq(partners.id, partnerFeedback.partnerId))
+    .where(and(gte(partnerFeedback.createdAt, period.from), lt(partnerFeedback.createdAt, period.to)))
+    .groupBy(partners.name, partnerFeedback.value);
+  const byPartner = new Map<string, Record<FeedbackValue, number>>();
+  for (const row of perPartner) {
+    const counts = byPartner.get(row.name) ?? { PendingReview: 0, Blocked: 0, NotBlocked: 0 };
+    counts[row.key] = row.n;
+    byPartner.set(row.name, counts);
+  }
   const [quarantined] = await db.select({ n: count() }).from(bankEntries).where(eq(bankEntries.status, 'quarantined'));
   const [openReviews] = await db.select({ n: count() }).from(bankReviews).where(sql`${bankReviews.decidedAt} is null`);
   return {
     feedback: Object.fromEntries(rows.map((r) => [r.key, r.n])) as Partial<Record<FeedbackValue, number>>,
     blockedByPartners: rows.find((r) => r.key === 'Blocked')?.partners ?? 0,
+    /** Each partner's feedback in the period, by value, partners in name order. */
+    byPartner: [...byPartner.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, counts]) => ({ name, ...counts })),
     quarantined: quarantined?.n ?? 0,
     openBankReviews: openReviews?.n ?? 0,
   };

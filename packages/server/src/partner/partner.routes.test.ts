@@ -213,7 +213,9 @@ describeServer('partner API', ({ server, logs }) => {
 
     const supervisor = await consoleUser(server(), 'supervisor');
     const stats = await inject(as(supervisor, { method: 'GET', url: '/api/console/stats' }));
-    expect(stats.json<{ partners: { feedback: Record<string, number> } }>().partners.feedback.Blocked).toBeGreaterThanOrEqual(1);
+    const partnerFigures = stats.json<{ partners: { feedback: Record<string, number>; byPartner: { name: string; Blocked: number; NotBlocked: number; PendingReview: number }[] } }>().partners;
+    expect(partnerFigures.feedback.Blocked).toBeGreaterThanOrEqual(1);
+    expect(partnerFigures.byPartner.find((p) => p.name === blocker.name)).toMatchObject({ Blocked: 1, NotBlocked: 0 });
 
     const tooMany = await inject(withKey(blocker.apiKey, { method: 'POST', url: '/api/partner/v1/feedback', payload: { items: Array.from({ length: 1001 }, () => ({ signalType: 'md5', value: randomMd5(), feedback: 'Blocked' })) } }));
     expect(tooMany.statusCode).toBe(413);
