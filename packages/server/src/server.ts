@@ -162,7 +162,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       plugins: [
         caseRoutes(cases, media, { maxUploadBytes: config.maxUploadBytes }),
         consoleApi.plugin,
-        partnerConsoleRoutes(partners, negativeBank, config.partnerRateLimit),
+        partnerConsoleRoutes({ partners, negative: negativeBank, webhooks, defaultRateLimit: config.partnerRateLimit }),
         partnerRoutes({ partners, gate, feed, match: new MatchService(bankIndex, pool, matchPool ?? undefined), feedback, webhooks, maxUploadBytes: config.maxUploadBytes }),
         stopNciiRoutes({ partners, gate, feed, feedback, tokens: new PageTokens(masterKey) }),
         // Last: its catch-all for the portal's files must not shadow an API route.
