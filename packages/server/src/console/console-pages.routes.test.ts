@@ -288,6 +288,21 @@ describeServer(
       expect((await inject(as(analyst, { method: 'GET', url: '/api/console/stats.csv' }))).statusCode).toBe(404);
       expect((await inject(as(supervisor, { method: 'GET', url: '/api/console/stats.csv?from=nope' }))).statusCode).toBe(400);
     });
+
+    it('documents every new route, with its summary, in the OpenAPI document', async () => {
+      const doc = (await inject({ method: 'GET', url: '/api/openapi.json' })).json<{ paths: Record<string, Record<string, { summary?: string }>> }>();
+      for (const [path, method] of [
+        ['/api/console/audit', 'get'],
+        ['/api/console/audit/verify', 'get'],
+        ['/api/console/helplines', 'get'],
+        ['/api/console/helplines', 'put'],
+        ['/api/console/stats.csv', 'get'],
+        ['/api/console/partners/{id}/webhooks', 'post'],
+        ['/api/console/partners/{id}/webhooks/{webhookId}/deliveries', 'get'],
+      ] as const) {
+        expect([path, method, doc.paths[path]?.[method]?.summary]).toEqual([path, method, expect.any(String) as unknown]);
+      }
+    });
   },
   { env: { DISRUPT_BREAK_AFTER_REVEALS: '7', DISRUPT_BREAK_AFTER_MINUTES: '45' } },
 );
