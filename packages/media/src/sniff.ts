@@ -47,3 +47,40 @@ export function sniff(head: Uint8Array): Sniffed {
   if (startsWith(head, [0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66, 0xcf, 0x11])) return { kind: 'video-candidate' };
   return { kind: 'unknown' };
 }
+
+const IMAGE_TYPES: Readonly<Record<ImageFormat, string>> = {
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  avif: 'image/avif',
+  heic: 'image/heic',
+  tiff: 'image/tiff',
+};
+
+/**
+ * The MIME type of a file on the allow-list, from its first bytes (SNIFF_BYTES),
+ * for a browser to build a typed Blob; `application/octet-stream` for
+ * anything else. Never a scriptable type (SVG, HTML): nothing that is not
+ * positively recognised here gets a type a browser would render as a document.
+ */
+export function mediaType(head: Uint8Array): string {
+  const sniffed = sniff(head);
+  if (sniffed.kind === 'image') return IMAGE_TYPES[sniffed.format];
+  if (sniffed.kind === 'unknown') return 'application/octet-stream';
+  if (ascii(head, 4, 4) === 'ftyp') {
+    const brand = ascii(head, 8, 4);
+    if (brand === 'qt  ') return 'video/quicktime';
+    if (brand.startsWith('3g2')) return 'video/3gpp2';
+    if (brand.startsWith('3gp')) return 'video/3gpp';
+    return 'video/mp4';
+  }
+  // EBML: the DocType element (0x42 0x82) says webm or matroska, within the first bytes.
+  if (startsWith(head, [0x1a, 0x45, 0xdf, 0xa3])) return ascii(head, 0, head.length).includes('webm') ? 'video/webm' : 'video/x-matroska';
+  if (ascii(head, 0, 4) === 'RIFF') return 'video/x-msvideo';
+  if (ascii(head, 0, 3) === 'FLV') return 'video/x-flv';
+  if (ascii(head, 0, 4) === 'OggS') return 'video/ogg';
+  if (head[0] === 0x47) return 'video/mp2t';
+  if (startsWith(head, [0x00, 0x00, 0x01, 0xba]) || startsWith(head, [0x00, 0x00, 0x01, 0xb3])) return 'video/mpeg';
+  return 'video/x-ms-asf';
+}

@@ -219,3 +219,18 @@ describe('loadConfig: the victim portal', () => {
     expect(errors({ DISRUPT_QUICK_EXIT_URL: 'not a url' })).toHaveLength(1);
   });
 });
+
+describe('loadConfig: the console', () => {
+  it('suggests a break after 20 reveals or 50 minutes by default, and reads both settings', () => {
+    expect(ok({}).console).toEqual({ breakAfterReveals: 20, breakAfterMinutes: 50 });
+    expect(ok({ DISRUPT_BREAK_AFTER_REVEALS: '5', DISRUPT_BREAK_AFTER_MINUTES: '30' }).console).toEqual({ breakAfterReveals: 5, breakAfterMinutes: 30 });
+  });
+
+  it('refuses break settings that are not whole numbers in range, naming each', () => {
+    expect(errors({ DISRUPT_BREAK_AFTER_REVEALS: '0', DISRUPT_BREAK_AFTER_MINUTES: '1e2' })).toEqual([
+      expect.stringMatching(/^DISRUPT_BREAK_AFTER_REVEALS: expected /) as unknown,
+      expect.stringMatching(/^DISRUPT_BREAK_AFTER_MINUTES: expected /) as unknown,
+    ]);
+    expect(errors({ DISRUPT_BREAK_AFTER_MINUTES: '1441' })).toHaveLength(1);
+  });
+});

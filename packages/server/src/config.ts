@@ -20,6 +20,8 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+/** The most helplines the portal shows, from the configuration or the console. */
+export const MAX_HELPLINES = 20;
 const MASTER_KEY_BYTES = 32;
 
 export interface Config {
@@ -60,6 +62,18 @@ export interface Config {
   readonly matchWorkers: number;
   /** The victim portal: what GET /api/portal/config tells it, and where its built files are. */
   readonly portal: PortalConfig;
+  /** When the console suggests an analyst take a break (see GET /api/console/me). */
+  readonly console: ConsoleConfig;
+}
+
+/**
+ * Looking at intimate images all day harms the people who do it. The console
+ * suggests a break after this many reveals of originals in a day, or this
+ * many minutes of continuous review, whichever comes first; it never blocks.
+ */
+export interface ConsoleConfig {
+  readonly breakAfterReveals: number;
+  readonly breakAfterMinutes: number;
 }
 
 /** A helpline the portal shows; `minors` lines are pointed to when the content shows a minor. */
@@ -133,7 +147,8 @@ const cidrList = z
   .transform((s) => s.split(',').map((r) => r.trim()))
   .pipe(z.array(z.string().refine((r) => parseRange(r) !== null)).min(1));
 
-const helpline = z
+/** One helpline, as DISRUPT_HELPLINES lists it (the console's editor is stricter: https only). */
+export const helplineSchema = z
   .object({
     name: z.string().min(1).max(100),
     phone: z.string().regex(/^[0-9 +()-]{2,30}$/).optional(),
@@ -153,7 +168,7 @@ const helplines = z
       return z.NEVER;
     }
   })
-  .pipe(z.array(helpline).min(1).max(20));
+  .pipe(z.array(helplineSchema).min(1).max(MAX_HELPLINES));
 
 const httpUrl = z.url({ protocol: /^https?$/ }).max(500);
 
@@ -189,6 +204,8 @@ const VARIABLES = {
   DISRUPT_HELPLINES: { schema: helplines.optional(), expected: 'a JSON array of 1 to 20 {name, phone?, url?, minors?, text?: {fr?, en?}} (unset: the French lines)' },
   DISRUPT_QUICK_EXIT_URL: { schema: httpUrl.default('https://www.wikipedia.org/'), expected: 'an http(s) URL of a neutral site (default https://www.wikipedia.org/)' },
   DISRUPT_WEB_DIR: { schema: z.string().optional(), expected: "a folder with the portal's built files (unset: packages/web/dist)" },
+  DISRUPT_BREAK_AFTER_REVEALS: { schema: integer(1, 10_000).default(20), expected: 'a whole number of reveals a day, from 1 to 10000 (default 20)' },
+  DISRUPT_BREAK_AFTER_MINUTES: { schema: integer(1, 1440).default(50), expected: 'a whole number of minutes, from 1 to 1440 (default 50)' },
 } as const;
 
 type VariableName = keyof typeof VARIABLES;
@@ -217,6 +234,8 @@ const schema = z.object({
   DISRUPT_HELPLINES: VARIABLES.DISRUPT_HELPLINES.schema,
   DISRUPT_QUICK_EXIT_URL: VARIABLES.DISRUPT_QUICK_EXIT_URL.schema,
   DISRUPT_WEB_DIR: VARIABLES.DISRUPT_WEB_DIR.schema,
+  DISRUPT_BREAK_AFTER_REVEALS: VARIABLES.DISRUPT_BREAK_AFTER_REVEALS.schema,
+  DISRUPT_BREAK_AFTER_MINUTES: VARIABLES.DISRUPT_BREAK_AFTER_MINUTES.schema,
 } satisfies Record<VariableName, z.ZodType>);
 
 function isVariable(name: PropertyKey | undefined): name is VariableName {
@@ -275,6 +294,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         quickExitUrl: v.DISRUPT_QUICK_EXIT_URL,
         webDir: v.DISRUPT_WEB_DIR === undefined ? null : resolve(v.DISRUPT_WEB_DIR),
       },
+      console: { breakAfterReveals: v.DISRUPT_BREAK_AFTER_REVEALS, breakAfterMinutes: v.DISRUPT_BREAK_AFTER_MINUTES },
     },
   };
 }

@@ -15,6 +15,7 @@ import { AccountService } from './console/account.service.ts';
 import { type ConsoleRoute, consoleRoutes } from './console/console.routes.ts';
 import { ReviewService } from './console/review.service.ts';
 import { MediaService } from './cases/media.service.ts';
+import { HelplineService } from './portal/helplines.service.ts';
 import { portalRoutes } from './portal/portal.routes.ts';
 import { LocalMediaStore } from './media/media-store.ts';
 import { EscalationService } from './takedown/escalation.service.ts';
@@ -119,7 +120,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await jobs.work('media.expire', (data) => media.expire(data.objectId));
     }
     const accounts = new AccountService({ database, masterKey });
-    const review = new ReviewService({ database, store: mediaStore, masterKey });
+    const review = new ReviewService({ database, store: mediaStore, masterKey, bank: bankIndex });
     const checker = new UrlChecker({ allow: config.fetchAllow, ...(options.urlResolver ? { resolve: options.urlResolver } : {}) });
     mailer = config.smtpUrl ? smtpMailer(config.smtpUrl) : null;
     const takedown = new TakedownService({ database, jobs, checker, mailer, hotline: config.hotline });
@@ -130,7 +131,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (config.roles.includes('monitor')) {
       await jobs.work('url.recheck', (data) => takedown.recheckJob(data.itemId, new Date(data.due)));
     }
-    const consoleApi = consoleRoutes({ accounts, review, takedown, escalations, database });
+    const helplines = new HelplineService({ database, configured: config.portal.helplines });
+    const consoleApi = consoleRoutes({ accounts, review, takedown, escalations, helplines, database, settings: config.console });
     const partners = new PartnerService(database);
     const feed = new PartnerFeed(database, masterKey);
     const feedback = new FeedbackService({ database, masterKey, rule: { minNotBlocked: config.disputeMinNotBlocked, minPartners: config.disputeMinPartners } });
@@ -162,11 +164,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       plugins: [
         caseRoutes(cases, media, { maxUploadBytes: config.maxUploadBytes }),
         consoleApi.plugin,
-        partnerConsoleRoutes(partners, negativeBank, config.partnerRateLimit),
+        partnerConsoleRoutes({ partners, negative: negativeBank, webhooks, defaultRateLimit: config.partnerRateLimit }),
         partnerRoutes({ partners, gate, feed, match: new MatchService(bankIndex, pool, matchPool ?? undefined), feedback, webhooks, maxUploadBytes: config.maxUploadBytes }),
         stopNciiRoutes({ partners, gate, feed, feedback, tokens: new PageTokens(masterKey) }),
         // Last: its catch-all for the portal's files must not shadow an API route.
-        portalRoutes(config.portal, { allowMinorMedia: config.allowMinorMedia }),
+        portalRoutes(config.portal, { allowMinorMedia: config.allowMinorMedia, helplines: async () => (await helplines.current()).helplines }),
       ],
     });
     let url: string | null = null;

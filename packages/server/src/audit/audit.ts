@@ -10,9 +10,9 @@
 // kept elsewhere.)
 
 import { createHash } from 'node:crypto';
-import { asc, desc, gt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../db/database.ts';
-import { auditLog } from '../db/schema.ts';
+import { auditLog, users } from '../db/schema.ts';
 
 export type AuditDetail = Record<string, string | number | boolean | null>;
 
@@ -69,4 +69,46 @@ export async function verifyAudit(database: Database, pageSize = 1000): Promise<
     if (rows.length < pageSize) return { ok: true, entries: expectedId - 1 };
     cursor = rows[rows.length - 1]!.id;
   }
+}
+
+export interface AuditEntryView {
+  readonly id: number;
+  readonly at: string;
+  readonly actor: string;
+  /** The staff member's e-mail for a `user:<id>` actor (null for partners, victims, the system, or a user since removed). */
+  readonly actorEmail: string | null;
+  readonly action: string;
+  readonly subject: string | null;
+  readonly detail: AuditDetail;
+}
+
+export interface AuditPage {
+  readonly entries: AuditEntryView[];
+  /** Pass as `before` for the next (older) page; null when this page reached the first entry. */
+  readonly nextBefore: number | null;
+}
+
+/** A page of the log, newest first, for the console's viewer: entries before `before` (exclusive), optionally of one action. */
+export async function listAudit(database: Database, query: { readonly before?: number | undefined; readonly limit: number; readonly action?: string | undefined }): Promise<AuditPage> {
+  const rows = await database.db
+    .select({ entry: auditLog, email: users.email })
+    .from(auditLog)
+    // Actors are written `user:<uuid>`; a join on the text keeps the log free of foreign keys (it outlives accounts).
+    .leftJoin(users, sql`${auditLog.actor} = 'user:' || ${users.id}::text`)
+    .where(and(query.before === undefined ? undefined : lt(auditLog.id, query.before), query.action === undefined ? undefined : eq(auditLog.action, query.action)))
+    .orderBy(desc(auditLog.id))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  return {
+    entries: page.map(({ entry, email }) => ({
+      id: entry.id,
+      at: entry.at.toISOString(),
+      actor: entry.actor,
+      actorEmail: email,
+      action: entry.action,
+      subject: entry.subject,
+      detail: entry.detail,
+    })),
+    nextBefore: rows.length > query.limit ? page[page.length - 1]!.entry.id : null,
+  };
 }

@@ -68,6 +68,9 @@ describeServer('console accounts', ({ server }) => {
   it('answers every console route as the authorisation table says, for every role', async () => {
     const target = (await server().accounts.createUser(`target-${Math.random()}@hotline.example`, 'analyst', 'system')).userId;
     const hostId = (await inject(as(logins.get('admin'), { method: 'POST', url: '/api/console/hosts', payload: { domain: 'matrix.example', name: 'Matrix' } }))).json<{ id: string }>().id;
+    const created = await server().partners.create(`Matrix hooks ${Math.random().toString(36).slice(2, 8)}`, {}, 'system');
+    if (!created.ok) throw new Error('partner not created');
+    const partnerId = created.partnerId;
     const requests: Record<string, { request: () => InjectOptions; expected: [number, number, number, number] }> = {
       'POST /api/console/login': { request: () => ({ method: 'POST', url: '/api/console/login', payload: { email: 'nobody@x.example', password: 'x', code: '000000' } }), expected: [401, 401, 401, 401] },
       'POST /api/console/enrol/start': { request: () => ({ method: 'POST', url: '/api/console/enrol/start', payload: { token: 'not-a-token' } }), expected: [404, 404, 404, 404] },
@@ -101,6 +104,15 @@ describeServer('console accounts', ({ server }) => {
       'PATCH /api/console/escalations/:id': { request: () => ({ method: 'PATCH', url: `/api/console/escalations/${target}`, payload: { authorityReference: 'PH-1' } }), expected: [401, 404, 404, 404] },
       'GET /api/console/escalations/:id/package': { request: () => ({ method: 'GET', url: `/api/console/escalations/${target}/package` }), expected: [401, 404, 404, 404] },
       'GET /api/console/stats': { request: () => ({ method: 'GET', url: '/api/console/stats' }), expected: [401, 404, 200, 200] },
+      'GET /api/console/stats.csv': { request: () => ({ method: 'GET', url: '/api/console/stats.csv' }), expected: [401, 404, 200, 200] },
+      'GET /api/console/audit': { request: () => ({ method: 'GET', url: '/api/console/audit?limit=5' }), expected: [401, 404, 404, 200] },
+      'GET /api/console/audit/verify': { request: () => ({ method: 'GET', url: '/api/console/audit/verify' }), expected: [401, 404, 404, 200] },
+      'GET /api/console/helplines': { request: () => ({ method: 'GET', url: '/api/console/helplines' }), expected: [401, 404, 404, 200] },
+      'PUT /api/console/helplines': { request: () => ({ method: 'PUT', url: '/api/console/helplines', payload: { helplines: [{ name: '3018', phone: '3018' }] } }), expected: [401, 404, 404, 200] },
+      'GET /api/console/partners/:id/webhooks': { request: () => ({ method: 'GET', url: `/api/console/partners/${partnerId}/webhooks` }), expected: [401, 404, 404, 200] },
+      'POST /api/console/partners/:id/webhooks': { request: () => ({ method: 'POST', url: `/api/console/partners/${partnerId}/webhooks`, payload: { url: 'https://hooks.partner.test/disrupt' } }), expected: [401, 404, 404, 201] },
+      'DELETE /api/console/partners/:id/webhooks/:webhookId': { request: () => ({ method: 'DELETE', url: `/api/console/partners/${partnerId}/webhooks/${target}` }), expected: [401, 404, 404, 404] },
+      'GET /api/console/partners/:id/webhooks/:webhookId/deliveries': { request: () => ({ method: 'GET', url: `/api/console/partners/${partnerId}/webhooks/${target}/deliveries` }), expected: [401, 404, 404, 404] },
       'GET /api/console/partners': { request: () => ({ method: 'GET', url: '/api/console/partners' }), expected: [401, 404, 404, 200] },
       'POST /api/console/partners': { request: () => ({ method: 'POST', url: '/api/console/partners', payload: { name: `Matrix ${Math.random().toString(36).slice(2)}` } }), expected: [401, 404, 404, 201] },
       'POST /api/console/partners/:id/rotate': { request: () => ({ method: 'POST', url: `/api/console/partners/${target}/rotate` }), expected: [401, 404, 404, 404] },

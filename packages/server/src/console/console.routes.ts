@@ -13,8 +13,13 @@ import { AUTHORITIES, CHECK_OUTCOMES, DECISIONS, ITEM_STATUSES, NOTICE_STATUSES,
 import type { EscalationService } from '../takedown/escalation.service.ts';
 import type { TakedownService } from '../takedown/takedown.service.ts';
 import type { ReviewService } from './review.service.ts';
-import { consoleStats } from './stats.service.ts';
+import { MAX_PERIOD_DAYS, type Period, consoleStats } from './stats.service.ts';
+import { statsCsv } from './stats-csv.ts';
 import type { Database } from '../db/database.ts';
+import { appendAudit, listAudit, verifyAudit } from '../audit/audit.ts';
+import type { ConsoleConfig } from '../config.ts';
+import { helplineSchema } from '../portal/portal.routes.ts';
+import { type HelplineService, editableHelplinesSchema } from '../portal/helplines.service.ts';
 
 export const SESSION_COOKIE = 'disrupt_console';
 
@@ -47,10 +52,13 @@ export interface ConsoleServices {
   readonly review: ReviewService;
   readonly takedown: TakedownService;
   readonly escalations: EscalationService;
+  readonly helplines: HelplineService;
   readonly database: Database;
+  /** When the console suggests a break (DISRUPT_BREAK_AFTER_*). */
+  readonly settings: ConsoleConfig;
 }
 
-export function consoleRoutes({ accounts, review, takedown, escalations, database }: ConsoleServices): { plugin: (app: App) => Promise<void>; table: ConsoleRoute[] } {
+export function consoleRoutes({ accounts, review, takedown, escalations, helplines, database, settings }: ConsoleServices): { plugin: (app: App) => Promise<void>; table: ConsoleRoute[] } {
   const table: ConsoleRoute[] = [];
   const attempts = new Map<string, { count: number; since: number }>();
 
@@ -181,8 +189,25 @@ export function consoleRoutes({ accounts, review, takedown, escalations, databas
 
     app.get(
       '/api/console/me',
-      { config: { access: ANY_ROLE }, schema: { tags: ['console'], summary: 'The signed-in user', response: { 200: z.object({ user: userView, csrfToken: z.string() }) } } },
-      async (request, reply) => reply.header('cache-control', 'no-store').send(session(request)),
+      {
+        config: { access: ANY_ROLE },
+        schema: {
+          tags: ['console'],
+          summary: "The signed-in user, and the break settings: the console suggests a pause after breakAfterReveals reveals a day (revealsToday so far) or breakAfterMinutes of review",
+          response: {
+            200: z.object({
+              user: userView,
+              csrfToken: z.string(),
+              settings: z.object({ breakAfterReveals: z.number().int(), breakAfterMinutes: z.number().int(), revealsToday: z.number().int() }),
+            }),
+          },
+        },
+      },
+      async (request, reply) => {
+        const { user, csrfToken } = session(request);
+        const revealsToday = await review.revealsToday(user.id);
+        return reply.header('cache-control', 'no-store').send({ user, csrfToken, settings: { ...settings, revealsToday } });
+      },
     );
 
     app.get(
@@ -243,6 +268,8 @@ export function consoleRoutes({ accounts, review, takedown, escalations, databas
       createdAt: z.string(),
       claimedBy: z.string().nullable(),
       claimExpiresAt: z.string().nullable(),
+      position: z.number().int().describe("The item's place in its case (1, 2, …)"),
+      caseItemCount: z.number().int().describe('How many items its case has'),
     });
 
     app.get(
@@ -315,17 +342,18 @@ export function consoleRoutes({ accounts, review, takedown, escalations, databas
         config: { access: REVIEWERS },
         schema: {
           tags: ['console'],
-          summary: 'The original media, on explicit request: audited, and counted per analyst per day (x-reveals-today)',
+          summary: 'The original media, on explicit request: audited, and counted per analyst per day (x-reveals-today); x-media-type is its sniffed MIME type (application/octet-stream when not recognised)',
           params: z.object({ id: z.uuid() }),
         },
       },
       async (request, reply) => {
-        const { bytes, revealsToday } = await review.reveal(request.params.id, session(request).user.id);
+        const { bytes, mediaType, revealsToday } = await review.reveal(request.params.id, session(request).user.id);
         return reply
           .header('content-type', 'application/octet-stream')
           .header('content-disposition', 'attachment')
           .header('cache-control', 'no-store')
           .header('x-reveals-today', String(revealsToday))
+          .header('x-media-type', mediaType)
           .send(Buffer.from(bytes));
       },
     );
@@ -347,7 +375,7 @@ export function consoleRoutes({ accounts, review, takedown, escalations, databas
         config: { access: REVIEWERS },
         schema: {
           tags: ['console'],
-          summary: "An item with its case's context, its host, its hashes' state, notices, re-checks and escalations",
+          summary: "An item with its case's context, its host, its hashes' state, bank entries near them (matches: PDQ ≤ 31, MD5 exact; of another case only whether it is this one), notices, re-checks and escalations",
           params: itemParams,
           response: {
             200: z.object({
@@ -381,6 +409,7 @@ export function consoleRoutes({ accounts, review, takedown, escalations, databas
                 itemCount: z.number().int(),
               }),
               bank: z.array(z.object({ signalType: z.string(), verified: z.boolean(), status: z.string() })),
+              matches: z.array(z.object({ signalType: z.string(), distance: z.number().int(), verified: z.boolean(), status: z.string(), sameCase: z.boolean(), decision: decision.nullable() })),
               hostEntry: hostView.nullable(),
               notices: z.array(noticeView),
               checks: z.array(checkView),
@@ -582,21 +611,147 @@ export function consoleRoutes({ accounts, review, takedown, escalations, databas
       },
     );
 
+    // --- Statistics ---
+    const periodQuery = z.object({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional() });
+    const periodOf = (query: z.infer<typeof periodQuery>): Period => {
+      const to = query.to ? new Date(query.to) : new Date();
+      const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * 86_400_000);
+      if (!(from < to)) throw new AppError('bad_request', '"from" must be before "to"');
+      if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * 86_400_000) throw new AppError('bad_request', `a period of at most ${MAX_PERIOD_DAYS} days`);
+      return { from, to };
+    };
+    const counts = z.record(z.string(), z.number().int());
+    const removalFigures = z.object({ notified: z.number().int(), removed: z.number().int(), removalRate: z.number().nullable(), medianHoursToRemoval: z.number().nullable() });
+    const statsView = z.object({
+      period: z.object({ from: z.string(), to: z.string() }),
+      reports: z.object({ total: z.number().int(), byAgeGroup: counts, bySituation: counts, withdrawn: z.number().int() }),
+      items: z.object({ byKind: counts }),
+      decisions: counts,
+      bank: z.object({ bySignalType: counts, byStatus: counts, verified: z.number().int(), lastSeq: z.number().int() }),
+      notices: z.object({ sent: z.number().int(), waitingInOutbox: z.number().int() }),
+      escalations: counts,
+      removals: z.object({
+        overall: removalFigures,
+        byHost: z.array(removalFigures.extend({ name: z.string() })),
+        byPartner: z.array(removalFigures.extend({ name: z.string() })),
+      }),
+      partners: z.object({ feedback: counts, blockedByPartners: z.number().int(), quarantined: z.number().int(), openBankReviews: z.number().int() }),
+      weekly: z
+        .array(z.object({ weekStart: z.string(), reports: z.number().int(), items: z.number().int(), decided: z.number().int(), accepted: z.number().int(), removed: z.number().int() }))
+        .describe('Every week (Monday, UTC) the period touches, oldest first, zeros included; accepted = decided ncii_adult or ncii_minor'),
+    });
+
     app.get(
       '/api/console/stats',
       {
         config: { access: ['supervisor', 'admin'] },
         schema: {
           tags: ['console'],
-          summary: 'Counts over a period (default: the last 30 days): reports, items, decisions, the bank',
-          querystring: z.object({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional() }),
+          summary: 'Counts over a period (default: the last 30 days, at most 3660): reports, items, decisions, the bank, notices, removals, partners, and week by week',
+          querystring: periodQuery,
+          response: { 200: statsView },
+        },
+      },
+      async (request) => consoleStats(database, periodOf(request.query)),
+    );
+
+    app.get(
+      '/api/console/stats.csv',
+      {
+        config: { access: ['supervisor', 'admin'] },
+        schema: {
+          tags: ['console'],
+          summary: 'The same statistics as CSV (one figure a row: section,key,subkey,value), for a spreadsheet; the export is audited',
+          querystring: periodQuery,
+        },
+      },
+      async (request, reply) => {
+        const period = periodOf(request.query);
+        const stats = await consoleStats(database, period);
+        await database.db.transaction((tx) =>
+          appendAudit(tx, { actor: `user:${session(request).user.id}`, action: 'stats.export', subject: null, detail: { from: stats.period.from, to: stats.period.to } }),
+        );
+        const day = (iso: string) => iso.slice(0, 10);
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="disrupt-stats-${day(stats.period.from)}-${day(stats.period.to)}.csv"`)
+          .header('cache-control', 'no-store')
+          .send(statsCsv(stats));
+      },
+    );
+
+    // --- The audit log (admins) ---
+    const auditDetail = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+
+    app.get(
+      '/api/console/audit',
+      {
+        config: { access: ['admin'] },
+        schema: {
+          tags: ['console'],
+          summary: 'The audit log, newest first, a page at a time (before: an entry id; nextBefore for the next page); action filters one exact action',
+          querystring: z.object({
+            before: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+            limit: z.coerce.number().int().min(1).max(200).default(100),
+            action: z.string().min(1).max(100).regex(/^[a-z0-9_.:-]+$/).optional(),
+          }),
+          response: {
+            200: z.object({
+              entries: z.array(
+                z.object({ id: z.number().int(), at: z.string(), actor: z.string(), actorEmail: z.string().nullable(), action: z.string(), subject: z.string().nullable(), detail: auditDetail }),
+              ),
+              nextBefore: z.number().int().nullable(),
+            }),
+          },
+        },
+      },
+      async (request, reply) => reply.header('cache-control', 'no-store').send(await listAudit(database, request.query)),
+    );
+
+    app.get(
+      '/api/console/audit/verify',
+      {
+        config: { access: ['admin'] },
+        schema: {
+          tags: ['console'],
+          summary: 'Recompute the whole hash chain: ok, how many entries hold, and the first broken one (an edit, a deletion or a reordering)',
+          response: { 200: z.object({ ok: z.boolean(), entries: z.number().int(), firstBrokenId: z.number().int().nullable(), checkedAt: z.string() }) },
+        },
+      },
+      async (request, reply) => {
+        const result = await verifyAudit(database);
+        return reply.header('cache-control', 'no-store').send({ ok: result.ok, entries: result.entries, firstBrokenId: result.ok ? null : result.firstBrokenId, checkedAt: new Date().toISOString() });
+      },
+    );
+
+    // --- The portal's helplines (admins) ---
+    app.get(
+      '/api/console/helplines',
+      {
+        config: { access: ['admin'] },
+        schema: {
+          tags: ['console'],
+          summary: "The helplines the victim portal shows: the console's list once one was saved (source console), else DISRUPT_HELPLINES or France's lines (source config)",
+          response: { 200: z.object({ helplines: z.array(helplineSchema), source: z.enum(['console', 'config']) }) },
+        },
+      },
+      async () => helplines.current(),
+    );
+
+    app.put(
+      '/api/console/helplines',
+      {
+        config: { access: ['admin'] },
+        schema: {
+          tags: ['console'],
+          summary: 'Replace the portal\'s helplines (at most 20; links https only); the portal shows them at once (audited, with the count only)',
+          body: z.object({ helplines: editableHelplinesSchema }).strict(),
+          response: { 200: z.object({ helplines: z.array(helplineSchema), source: z.enum(['console', 'config']) }) },
         },
       },
       async (request) => {
-        const to = request.query.to ? new Date(request.query.to) : new Date();
-        const from = request.query.from ? new Date(request.query.from) : new Date(to.getTime() - 30 * 86_400_000);
-        if (!(from < to)) throw new AppError('bad_request', '"from" must be before "to"');
-        return consoleStats(database, { from, to });
+        await helplines.replace(request.body.helplines, `user:${session(request).user.id}`);
+        return helplines.current();
       },
     );
   };

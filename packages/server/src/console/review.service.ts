@@ -8,14 +8,16 @@
 
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { sniff } from '@disrupt/media';
-import { and, asc, count, eq, gt, gte, inArray, isNull, sql } from 'drizzle-orm';
+import { parseMd5, parsePdqHash } from '@disrupt/hashing';
+import { SNIFF_BYTES, mediaType, sniff } from '@disrupt/media';
+import { and, asc, count, desc, eq, gt, gte, inArray, isNull, sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { type Key, decrypt, unwrapKey } from '../crypto/envelope.ts';
 import { appendAudit } from '../audit/audit.ts';
-import { entriesOfItems, verifyItemEntries, withdrawRejectedItemEntries } from '../bank/bank.repository.ts';
+import type { BankIndex } from '../bank/bank-index.ts';
+import { type BankEntry, entriesOfItems, verifyItemEntries, withdrawRejectedItemEntries } from '../bank/bank.repository.ts';
 import { type Database, type Executor, queryRows } from '../db/database.ts';
-import { DECISIONS, ITEM_STATUSES, NOT_ACTIONABLE_REASONS, auditLog, caseItems, cases, itemEvents, mediaObjects } from '../db/schema.ts';
+import { DECISIONS, ITEM_STATUSES, NOT_ACTIONABLE_REASONS, auditLog, caseItems, cases, itemBankEntries, itemEvents, mediaObjects } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import { withScratchFile } from '../media/scratch.ts';
@@ -31,6 +33,9 @@ export interface QueueEntry {
   readonly createdAt: string;
   readonly claimedBy: string | null;
   readonly claimExpiresAt: string | null;
+  /** The item's place in its case (1, 2, …) and how many items the case has: "photo 3 of 40". */
+  readonly position: number;
+  readonly caseItemCount: number;
 }
 
 export interface DecisionInput {
@@ -70,7 +75,33 @@ export interface ItemDetail {
     readonly itemCount: number;
   };
   readonly bank: { readonly signalType: string; readonly verified: boolean; readonly status: string }[];
+  readonly matches: ItemMatch[];
 }
+
+/**
+ * A bank entry near one of the item's own: a near-duplicate the hotline
+ * already holds. What it says of the other case is only whether it is this
+ * one; an analyst deciding this item has no business reading another victim's case.
+ */
+export interface ItemMatch {
+  readonly signalType: string;
+  /** Hamming distance for PDQ (at most MATCH_DISTANCE); 0 for an exact MD5. */
+  readonly distance: number;
+  readonly verified: boolean;
+  readonly status: string;
+  /** Whether an item of this item's own case holds the entry. */
+  readonly sameCase: boolean;
+  /** The latest analyst decision on an item that holds the entry, if any. */
+  readonly decision: Decision | null;
+}
+
+/** The PDQ match distance (as for partners and the review of new media). */
+export const MATCH_DISTANCE = 31;
+/** At most this many matches in an item's detail, the nearest first. */
+export const MAX_ITEM_MATCHES = 20;
+
+/** The part of the in-memory bank the review needs: near and exact lookups. */
+export type BankLookup = Pick<BankIndex, 'matchPdq' | 'matchMd5'>;
 
 export interface CaseItemSummary {
   readonly id: string;
@@ -96,6 +127,8 @@ interface QueueRow {
   created_at: string | Date;
   claimed_by: string | null;
   claim_expires_at: string | Date | null;
+  position: number;
+  case_item_count: string | number;
 }
 
 // Reviewable and undecided, in an open case: a URL, or media not yet erased.
@@ -104,23 +137,37 @@ const REVIEWABLE = sql`ci.decision is null and c.status = 'open'
 // Minors first, then the oldest; the id breaks ties so the order is total.
 const PRIORITY = sql`(c.age_group = 'minor') desc, ci.created_at asc, ci.id asc`;
 
+// The case's size by a correlated count over case_items' (case_id, position) index: a queue page is 100 rows.
+const QUEUE_COLUMNS = sql`ci.id as item_id, ci.kind, c.age_group, ci.host, ci.created_at, ci.claimed_by, ci.claim_expires_at, ci.position,
+  (select count(*) from case_items n where n.case_id = ci.case_id) as case_item_count`;
+
 const iso = (v: string | Date | null) => (v === null ? null : new Date(v).toISOString());
 
 function toEntry(r: QueueRow): QueueEntry {
-  return { itemId: r.item_id, kind: r.kind, ageGroup: r.age_group, host: r.host, createdAt: iso(r.created_at)!, claimedBy: r.claimed_by, claimExpiresAt: iso(r.claim_expires_at) };
+  return {
+    itemId: r.item_id,
+    kind: r.kind,
+    ageGroup: r.age_group,
+    host: r.host,
+    createdAt: iso(r.created_at)!,
+    claimedBy: r.claimed_by,
+    claimExpiresAt: iso(r.claim_expires_at),
+    position: r.position,
+    caseItemCount: Number(r.case_item_count),
+  };
 }
 
 export class ReviewService {
   private readonly now: () => Date;
 
-  constructor(private readonly deps: { database: Database; store: MediaStore; masterKey: Key; now?: () => Date }) {
+  constructor(private readonly deps: { database: Database; store: MediaStore; masterKey: Key; bank: BankLookup; now?: () => Date }) {
     this.now = deps.now ?? (() => new Date());
   }
 
   async queue(limit = 100): Promise<QueueEntry[]> {
     const rows = await queryRows<QueueRow>(
       this.deps.database.db,
-      sql`select ci.id as item_id, ci.kind, c.age_group, ci.host, ci.created_at, ci.claimed_by, ci.claim_expires_at
+      sql`select ${QUEUE_COLUMNS}
           from case_items ci join cases c on c.id = ci.case_id
           where ${REVIEWABLE} order by ${PRIORITY} limit ${limit}`,
     );
@@ -133,7 +180,7 @@ export class ReviewService {
     return this.deps.database.db.transaction(async (tx) => {
       const [row] = await queryRows<QueueRow>(
         tx,
-        sql`select ci.id as item_id, ci.kind, c.age_group, ci.host, ci.created_at, ci.claimed_by, ci.claim_expires_at
+        sql`select ${QUEUE_COLUMNS}
             from case_items ci join cases c on c.id = ci.case_id
             where ${REVIEWABLE} and (ci.claimed_by is null or ci.claim_expires_at < ${now})
             order by ${PRIORITY} limit 1 for update of ci skip locked`,
@@ -267,7 +314,53 @@ export class ReviewService {
         itemCount: n,
       },
       bank: entries.map((e) => ({ signalType: e.signalType, verified: e.verified, status: e.status })),
+      matches: await this.matchesOf(c.id, entries),
     };
+  }
+
+  /**
+   * Bank entries within match distance of the item's own (PDQ ≤ 31, MD5
+   * exact), from the in-memory bank the partners match against: active
+   * entries only, its own excluded, the nearest first. vPDQ is left out: its
+   * match is a share of frames, not a distance.
+   */
+  private async matchesOf(caseId: string, own: readonly BankEntry[]): Promise<ItemMatch[]> {
+    const ownIds = new Set(own.map((e) => e.id));
+    const nearest = new Map<number, { entry: BankEntry; distance: number }>();
+    const keep = (entry: BankEntry, distance: number) => {
+      if (ownIds.has(entry.id)) return;
+      const seen = nearest.get(entry.id);
+      if (!seen || distance < seen.distance) nearest.set(entry.id, { entry, distance });
+    };
+    for (const e of own) {
+      if (e.signalType === 'pdq') {
+        const hash = parsePdqHash(e.value);
+        if (hash.ok) for (const m of this.deps.bank.matchPdq(hash.value, MATCH_DISTANCE)) keep(m.entry, m.distance);
+      } else if (e.signalType === 'md5') {
+        const hash = parseMd5(e.value);
+        if (hash.ok) for (const entry of this.deps.bank.matchMd5(hash.value)) keep(entry, 0);
+      }
+    }
+    const found = [...nearest.values()].sort((a, b) => a.distance - b.distance || a.entry.id - b.entry.id).slice(0, MAX_ITEM_MATCHES);
+    if (found.length === 0) return [];
+    // Who holds each entry: only "this case or not" and the latest decision leave this function.
+    const holders = await this.deps.database.db
+      .select({ entryId: itemBankEntries.entryId, caseId: caseItems.caseId, decision: caseItems.decision })
+      .from(itemBankEntries)
+      .innerJoin(caseItems, eq(caseItems.id, itemBankEntries.itemId))
+      .where(inArray(itemBankEntries.entryId, found.map((f) => f.entry.id)))
+      .orderBy(desc(caseItems.decidedAt));
+    return found.map(({ entry, distance }) => {
+      const held = holders.filter((h) => h.entryId === entry.id);
+      return {
+        signalType: entry.signalType,
+        distance,
+        verified: entry.verified,
+        status: entry.status,
+        sameCase: held.some((h) => h.caseId === caseId),
+        decision: held.find((h) => h.decision !== null)?.decision ?? null,
+      };
+    });
   }
 
   /** The other items of a case, a page at a time (by position, after `after`). */
@@ -323,11 +416,15 @@ export class ReviewService {
       .toBuffer();
   }
 
-  /** The original, on an analyst's explicit request: audited and counted. Returns the bytes and today's count. */
-  async reveal(itemId: string, userId: string): Promise<{ bytes: Uint8Array; revealsToday: number }> {
+  /**
+   * The original, on an analyst's explicit request: audited and counted.
+   * Returns the bytes, their MIME type as sniffed (never the victim's claim,
+   * never a scriptable type) and today's count.
+   */
+  async reveal(itemId: string, userId: string): Promise<{ bytes: Uint8Array; mediaType: string; revealsToday: number }> {
     const bytes = await this.original(itemId);
     await this.deps.database.db.transaction((tx) => appendAudit(tx, { actor: `user:${userId}`, action: 'media.reveal', subject: `item:${itemId}` }, this.now()));
-    return { bytes, revealsToday: await this.revealsToday(userId) };
+    return { bytes, mediaType: mediaType(bytes.subarray(0, SNIFF_BYTES)), revealsToday: await this.revealsToday(userId) };
   }
 
   /** Reveals by this analyst since midnight (UTC), counted from the audit log itself. */

@@ -3,9 +3,10 @@
 // escalations, removal rate and time to removal (overall, per host, per
 // partner). Counts only: nothing here identifies a victim or a piece of content.
 
-import { and, count, eq, gte, isNotNull, lt } from 'drizzle-orm';
+import { type SQL, and, count, eq, gte, isNotNull, lt, sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import { bankStats } from '../bank/bank.repository.ts';
-import type { Database } from '../db/database.ts';
+import type { Database, Executor } from '../db/database.ts';
 import { caseItems, cases, escalations, hosts, notices } from '../db/schema.ts';
 import { partnerStats } from '../partner/feedback.service.ts';
 import { domainSuffixes } from '../takedown/takedown.service.ts';
@@ -14,6 +15,26 @@ export interface Period {
   readonly from: Date;
   readonly to: Date;
 }
+
+/** The longest period the statistics cover in one request (ten years: about 520 weekly rows). */
+export const MAX_PERIOD_DAYS = 3660;
+
+export interface WeekFigures {
+  /** The week's Monday (UTC), YYYY-MM-DD. */
+  readonly weekStart: string;
+  /** Cases opened. */
+  readonly reports: number;
+  /** Items received. */
+  readonly items: number;
+  /** Items decided. */
+  readonly decided: number;
+  /** Of those, content shared without consent (ncii_adult, ncii_minor). */
+  readonly accepted: number;
+  /** URLs found gone (after a notice, or confirmed by an analyst). */
+  readonly removed: number;
+}
+
+export type ConsoleStats = Awaited<ReturnType<typeof consoleStats>>;
 
 export async function consoleStats(database: Database, period: Period) {
   const db = database.db;
@@ -43,7 +64,56 @@ export async function consoleStats(database: Database, period: Period) {
     escalations: toRecord(byAuthority),
     removals: await removalStats(database, period),
     partners: await partnerStats(db, period),
+    weekly: await weeklyStats(db, period),
   };
+}
+
+const DAY_MS = 86_400_000;
+
+/** The Monday (00:00 UTC) of the week holding `at`. */
+export function mondayOf(at: Date): Date {
+  const day = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+  return new Date(day.getTime() - ((day.getUTCDay() + 6) % 7) * DAY_MS);
+}
+
+/** Every week the period touches, oldest first: the first holds `from`, the last holds the period's last instant. */
+export function weeksOf(period: Period): string[] {
+  const weeks: string[] = [];
+  const last = mondayOf(new Date(period.to.getTime() - 1)).getTime();
+  for (let t = mondayOf(period.from).getTime(); t <= last; t += 7 * DAY_MS) weeks.push(new Date(t).toISOString().slice(0, 10));
+  return weeks;
+}
+
+/**
+ * Figures per week (Monday to Sunday, UTC), every week of the period with
+ * zeros included, so a chart's x axis is the period and not the busy weeks.
+ * The first and last weeks count only what falls inside the period.
+ */
+async function weeklyStats(db: Executor, period: Period): Promise<WeekFigures[]> {
+  // PostgreSQL's ISO weeks start on Monday; the timestamps are read in UTC whatever the session's time zone.
+  const week = (column: PgColumn) => sql<string>`to_char(date_trunc('week', ${column} at time zone 'UTC'), 'YYYY-MM-DD')`;
+  const within = (column: PgColumn): SQL => and(isNotNull(column), gte(column, period.from), lt(column, period.to))!;
+  const perWeek = async (column: PgColumn, table: typeof cases | typeof caseItems, extra?: SQL) => {
+    const rows = await db
+      .select({ week: week(column), n: count() })
+      .from(table)
+      .where(and(within(column), extra))
+      .groupBy(week(column));
+    return new Map(rows.map((r) => [r.week, r.n]));
+  };
+  const reports = await perWeek(cases.createdAt, cases);
+  const items = await perWeek(caseItems.createdAt, caseItems);
+  const decided = await perWeek(caseItems.decidedAt, caseItems);
+  const accepted = await perWeek(caseItems.decidedAt, caseItems, sql`${caseItems.decision} in ('ncii_adult', 'ncii_minor')`);
+  const removed = await perWeek(caseItems.removedAt, caseItems);
+  return weeksOf(period).map((weekStart) => ({
+    weekStart,
+    reports: reports.get(weekStart) ?? 0,
+    items: items.get(weekStart) ?? 0,
+    decided: decided.get(weekStart) ?? 0,
+    accepted: accepted.get(weekStart) ?? 0,
+    removed: removed.get(weekStart) ?? 0,
+  }));
 }
 
 export interface RemovalFigures {

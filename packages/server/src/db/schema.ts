@@ -200,16 +200,21 @@ export const mediaObjects = pgTable(
  * entry's hash covers its fields and the previous entry's hash, so an edited,
  * deleted or reordered row breaks the chain at that point.
  */
-export const auditLog = pgTable('audit_log', {
-  id: bigint('id', { mode: 'number' }).primaryKey(),
-  at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
-  actor: text('actor').notNull(),
-  action: text('action').notNull(),
-  subject: text('subject'),
-  detail: jsonb('detail').$type<Record<string, string | number | boolean | null>>().notNull(),
-  prevHash: text('prev_hash').notNull(),
-  hash: text('hash').notNull(),
-});
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    subject: text('subject'),
+    detail: jsonb('detail').$type<Record<string, string | number | boolean | null>>().notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  // The console's audit viewer pages one action at a time, newest first.
+  (t) => [index('audit_log_action_idx').on(t.action, t.id)],
+);
 
 export const USER_ROLES = ['analyst', 'supervisor', 'admin'] as const;
 
@@ -488,3 +493,20 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [index('webhook_deliveries_webhook_idx').on(t.webhookId, t.id)],
 );
+
+/**
+ * Settings an admin manages in the console rather than in the environment
+ * (today: the portal's helplines). One row per setting, its whole value as
+ * JSON: each is read and replaced as a whole, is small (at most 20 helplines),
+ * and is never queried by a field inside it — so a row per setting makes a
+ * replacement one atomic upsert, and "never saved" (fall back to the
+ * configuration) is simply no row.
+ */
+export const consoleSettings = pgTable('console_settings', {
+  /** A stable literal name, e.g. `helplines`. */
+  key: text('key').primaryKey(),
+  value: jsonb('value').$type<unknown>().notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  /** `user:<id>` of the admin who saved it. */
+  updatedBy: text('updated_by').notNull(),
+});

@@ -5,11 +5,12 @@
 
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { PARTNER_SCOPES } from '../db/schema.ts';
+import { FEEDBACK_VALUES, PARTNER_SCOPES } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { App } from '../http/app.ts';
 import type { NegativeBankService } from './negative-bank.service.ts';
-import type { PartnerService } from './partner.service.ts';
+import type { PartnerCaller, PartnerService } from './partner.service.ts';
+import type { WebhookService } from './webhook.service.ts';
 
 const credentials = z.object({
   name: z.string(),
@@ -23,7 +24,25 @@ function userId(request: FastifyRequest): string {
   return session.user.id;
 }
 
-export function partnerConsoleRoutes(partners: PartnerService, negative: NegativeBankService, defaultRateLimit: number) {
+const webhookView = z.object({ id: z.string(), url: z.string(), cursor: z.number().int(), createdAt: z.string() });
+const deliveryView = z.object({ id: z.number().int(), fromSeq: z.number().int(), toSeq: z.number().int(), count: z.number().int(), statusCode: z.number().int().nullable(), ok: z.boolean(), error: z.string().nullable(), ms: z.number().int(), at: z.string() });
+
+export interface PartnerConsoleServices {
+  readonly partners: PartnerService;
+  readonly negative: NegativeBankService;
+  readonly webhooks: WebhookService;
+  /** Requests a minute per key for partners created without their own limit. */
+  readonly defaultRateLimit: number;
+}
+
+export function partnerConsoleRoutes({ partners, negative, webhooks, defaultRateLimit }: PartnerConsoleServices) {
+  /** The partner as the webhook service's caller, or not found. */
+  const partnerCaller = async (partnerId: string): Promise<{ caller: PartnerCaller; revoked: boolean }> => {
+    const found = await partners.consoleCaller(partnerId);
+    if (!found) throw new AppError('not_found');
+    return found;
+  };
+
   return (app: App): Promise<void> => {
     const tags = ['console'];
 
@@ -33,17 +52,20 @@ export function partnerConsoleRoutes(partners: PartnerService, negative: Negativ
         config: { access: ['admin'] },
         schema: {
           tags,
-          summary: 'Partner platforms and their keys (prefixes only)',
+          summary: 'Partner platforms: status, scopes, rate limit, keys (prefixes only) and how many opinions each gave',
           response: {
             200: z.object({
               partners: z.array(
                 z.object({
                   id: z.string(),
                   name: z.string(),
+                  status: z.enum(['active', 'revoked']),
+                  scopes: z.array(z.string()),
                   rateLimitPerMinute: z.number().int(),
                   createdAt: z.string(),
                   revokedAt: z.string().nullable(),
                   keys: z.array(z.object({ prefix: z.string(), kind: z.string(), endpoint: z.string().nullable(), scopes: z.array(z.string()), createdAt: z.string(), revokedAt: z.string().nullable() })),
+                  feedback: z.object(Object.fromEntries(FEEDBACK_VALUES.map((v) => [v, z.number().int()])) as Record<(typeof FEEDBACK_VALUES)[number], z.ZodNumber>),
                 }),
               ),
             }),
@@ -90,6 +112,54 @@ export function partnerConsoleRoutes(partners: PartnerService, negative: Negativ
         if ((await partners.revoke(request.params.id, `user:${userId(request)}`)) === 'not_found') throw new AppError('not_found');
         return reply.code(204).send();
       },
+    );
+
+    // --- A partner's webhooks, managed by an admin (the same service, URL rules and limits as the partner API) ---
+    const partnerParams = z.object({ id: z.uuid() });
+    const webhookParams = z.object({ id: z.uuid(), webhookId: z.uuid() });
+
+    app.get(
+      '/api/console/partners/:id/webhooks',
+      { config: { access: ['admin'] }, schema: { tags, summary: "A partner's webhooks", params: partnerParams, response: { 200: z.object({ webhooks: z.array(webhookView) }) } } },
+      async (request) => ({ webhooks: await webhooks.list((await partnerCaller(request.params.id)).caller) }),
+    );
+
+    app.post(
+      '/api/console/partners/:id/webhooks',
+      {
+        config: { access: ['admin'] },
+        schema: {
+          tags,
+          summary: 'Register a webhook for a partner (https to a public host; at most 5): the signing secret is in this answer only',
+          params: partnerParams,
+          body: z.object({ url: z.string().max(2048) }).strict(),
+          response: { 201: webhookView.extend({ secret: z.string() }) },
+        },
+      },
+      async (request, reply) => {
+        const { caller, revoked } = await partnerCaller(request.params.id);
+        if (revoked) throw new AppError('conflict', 'this partner is revoked');
+        const created = await webhooks.register(caller, request.body.url, `user:${userId(request)}`);
+        return reply.code(201).header('cache-control', 'no-store').send(created);
+      },
+    );
+
+    app.delete(
+      '/api/console/partners/:id/webhooks/:webhookId',
+      { config: { access: ['admin'] }, schema: { tags, summary: "Remove a partner's webhook: deliveries stop at once", params: webhookParams } },
+      async (request, reply) => {
+        await webhooks.remove((await partnerCaller(request.params.id)).caller, request.params.webhookId, `user:${userId(request)}`);
+        return reply.code(204).send();
+      },
+    );
+
+    app.get(
+      '/api/console/partners/:id/webhooks/:webhookId/deliveries',
+      {
+        config: { access: ['admin'] },
+        schema: { tags, summary: "A partner webhook's delivery log, newest first (status codes and error codes, never bodies)", params: webhookParams, response: { 200: z.object({ deliveries: z.array(deliveryView) }) } },
+      },
+      async (request) => ({ deliveries: await webhooks.deliveries((await partnerCaller(request.params.id)).caller, request.params.webhookId) }),
     );
 
     app.get(

@@ -6,10 +6,10 @@
 // against the database every time, never cached.
 
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull } from 'drizzle-orm';
 import { appendAudit } from '../audit/audit.ts';
 import type { Database, Executor } from '../db/database.ts';
-import { PARTNER_SCOPES, STOPNCII_ENDPOINTS, partnerKeys, partners } from '../db/schema.ts';
+import { FEEDBACK_VALUES, PARTNER_SCOPES, STOPNCII_ENDPOINTS, partnerFeedback, partnerKeys, partners } from '../db/schema.ts';
 import { type PartnerKeyKind, digestMatches, keyPrefix, newKey } from './partner-keys.ts';
 
 export type PartnerScope = (typeof PARTNER_SCOPES)[number];
@@ -41,10 +41,15 @@ export interface PartnerKeyView {
 export interface PartnerView {
   readonly id: string;
   readonly name: string;
+  readonly status: 'active' | 'revoked';
+  /** The scopes of the partner's current native API key (none once revoked). */
+  readonly scopes: string[];
   readonly rateLimitPerMinute: number;
   readonly createdAt: string;
   readonly revokedAt: string | null;
   readonly keys: PartnerKeyView[];
+  /** How many opinions the partner gave, by value, ever. */
+  readonly feedback: Readonly<Record<(typeof FEEDBACK_VALUES)[number], number>>;
 }
 
 /** Who is calling, once a key is accepted. */
@@ -92,16 +97,37 @@ export class PartnerService {
     const db = this.database.db;
     const rows = await db.select().from(partners).orderBy(asc(partners.name));
     const keys = rows.length ? await db.select().from(partnerKeys).where(inArray(partnerKeys.partnerId, rows.map((r) => r.id))).orderBy(asc(partnerKeys.createdAt), asc(partnerKeys.prefix)) : [];
-    return rows.map((p) => ({
-      id: p.id,
-      name: p.name,
-      rateLimitPerMinute: p.rateLimitPerMinute,
-      createdAt: p.createdAt.toISOString(),
-      revokedAt: p.revokedAt?.toISOString() ?? null,
-      keys: keys
-        .filter((k) => k.partnerId === p.id)
-        .map((k) => ({ prefix: k.prefix, kind: k.kind, endpoint: k.endpoint, scopes: k.scopes, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt?.toISOString() ?? null })),
-    }));
+    // One grouped count over the feedback's (entry) rows: a hotline has tens of partners, not thousands.
+    const opinions = await db.select({ partnerId: partnerFeedback.partnerId, value: partnerFeedback.value, n: count() }).from(partnerFeedback).groupBy(partnerFeedback.partnerId, partnerFeedback.value);
+    return rows.map((p) => {
+      const own = keys.filter((k) => k.partnerId === p.id);
+      const current = own.find((k) => k.kind === 'api' && k.revokedAt === null);
+      return {
+        id: p.id,
+        name: p.name,
+        status: p.revokedAt === null ? 'active' : 'revoked',
+        scopes: current ? [...current.scopes] : [],
+        rateLimitPerMinute: p.rateLimitPerMinute,
+        createdAt: p.createdAt.toISOString(),
+        revokedAt: p.revokedAt?.toISOString() ?? null,
+        keys: own.map((k) => ({ prefix: k.prefix, kind: k.kind, endpoint: k.endpoint, scopes: k.scopes, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt?.toISOString() ?? null })),
+        feedback: Object.fromEntries(FEEDBACK_VALUES.map((v) => [v, opinions.find((o) => o.partnerId === p.id && o.value === v)?.n ?? 0])) as PartnerView['feedback'],
+      };
+    });
+  }
+
+  /**
+   * The partner as a caller, for an admin acting on its behalf in the console
+   * (its webhooks): no key and no scope — the console's own access check
+   * admitted the admin. Null when there is no such partner.
+   */
+  async consoleCaller(partnerId: string): Promise<{ caller: PartnerCaller; revoked: boolean } | null> {
+    const [row] = await this.database.db.select().from(partners).where(eq(partners.id, partnerId));
+    if (!row) return null;
+    return {
+      caller: { partnerId: row.id, partnerName: row.name, keyId: 'console', keyPrefix: 'console', scopes: new Set(), rateLimitPerMinute: row.rateLimitPerMinute },
+      revoked: row.revokedAt !== null,
+    };
   }
 
   /** Revokes the partner and every key it has, at once. */

@@ -119,7 +119,8 @@ export class WebhookService {
     this.lookup = deps.allowHttp ? undefined : guardedLookup(new UrlChecker());
   }
 
-  async register(caller: PartnerCaller, url: string): Promise<WebhookView & { secret: string }> {
+  /** `actor`: who asks, for the audit log — the partner itself, or an admin in the console (`user:<id>`). */
+  async register(caller: PartnerCaller, url: string, actor = `partner:${caller.partnerId}`): Promise<WebhookView & { secret: string }> {
     if (!this.acceptableUrl(url)) throw new AppError('bad_request', this.deps.allowHttp ? 'the URL must be http(s), without credentials' : 'the URL must be https, to a public host, without credentials');
     const { database, masterKey } = this.deps;
     const id = randomUUID();
@@ -133,7 +134,7 @@ export class WebhookService {
         .where(and(eq(partnerWebhooks.partnerId, caller.partnerId), isNull(partnerWebhooks.disabledAt)));
       if (existing.length >= MAX_WEBHOOKS_PER_PARTNER) throw new AppError('conflict', `at most ${MAX_WEBHOOKS_PER_PARTNER} webhooks per partner`);
       await tx.insert(partnerWebhooks).values({ id, partnerId: caller.partnerId, url, secretEnc: encrypt(masterKey, new TextEncoder().encode(secret), `webhook:${id}`), cursor });
-      await appendAudit(tx, { actor: `partner:${caller.partnerId}`, action: 'partner.webhook.register', subject: `webhook:${id}` });
+      await appendAudit(tx, { actor, action: 'partner.webhook.register', subject: `webhook:${id}`, detail: { partner: caller.partnerId } });
     });
     return { id, url, cursor, createdAt: new Date().toISOString(), secret };
   }
@@ -147,7 +148,7 @@ export class WebhookService {
     return rows.map((r) => ({ id: r.id, url: r.url, cursor: r.cursor, createdAt: r.createdAt.toISOString() }));
   }
 
-  async remove(caller: PartnerCaller, id: string): Promise<void> {
+  async remove(caller: PartnerCaller, id: string, actor = `partner:${caller.partnerId}`): Promise<void> {
     await this.deps.database.db.transaction(async (tx) => {
       const updated = await tx
         .update(partnerWebhooks)
@@ -155,7 +156,7 @@ export class WebhookService {
         .where(and(eq(partnerWebhooks.id, id), eq(partnerWebhooks.partnerId, caller.partnerId), isNull(partnerWebhooks.disabledAt)))
         .returning({ id: partnerWebhooks.id });
       if (updated.length === 0) throw new AppError('not_found');
-      await appendAudit(tx, { actor: `partner:${caller.partnerId}`, action: 'partner.webhook.remove', subject: `webhook:${id}` });
+      await appendAudit(tx, { actor, action: 'partner.webhook.remove', subject: `webhook:${id}`, detail: { partner: caller.partnerId } });
     });
   }
 

@@ -10,7 +10,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { PortalConfig } from '../config.ts';
+import type { Helpline, PortalConfig } from '../config.ts';
 import type { App } from '../http/app.ts';
 
 /**
@@ -96,7 +96,8 @@ function readBuild(dir: string): Map<string, StaticFile> {
 
 const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Disrupt</title><p>The portal is not built. Run <code>npm run build -w @disrupt/web</code> (npm start does it).</p></html>`;
 
-const helplineSchema = z.object({
+/** A helpline as the portal receives it (the console's GET /api/console/helplines answers the same shape). */
+export const helplineSchema = z.object({
   name: z.string(),
   phone: z.string().optional(),
   url: z.string().optional(),
@@ -110,16 +111,22 @@ const portalConfigSchema = z.object({
   allowMinorMedia: z.boolean().describe('Whether files showing a minor may be sent for verification'),
 });
 
-export function portalRoutes(portal: PortalConfig, options: { readonly allowMinorMedia: boolean }) {
+export interface PortalOptions {
+  readonly allowMinorMedia: boolean;
+  /** The helplines to show now (the console's list once saved); the configuration's when absent. */
+  readonly helplines?: () => Promise<readonly Helpline[]>;
+}
+
+export function portalRoutes(portal: PortalConfig, options: PortalOptions) {
   const dir = portal.webDir ?? DEFAULT_WEB_DIR;
   const files = readBuild(dir);
-  const publicConfig = { helplines: [...portal.helplines], quickExitUrl: portal.quickExitUrl, allowMinorMedia: options.allowMinorMedia };
+  const helplines = options.helplines ?? (() => Promise.resolve(portal.helplines));
 
   return (app: App): Promise<void> => {
     app.get(
       '/api/portal/config',
       { schema: { tags: ['victim'], summary: "The portal's settings: helplines, quick-exit site, whether media of minors may be sent", response: { 200: portalConfigSchema } } },
-      () => Promise.resolve(publicConfig),
+      async () => ({ helplines: [...(await helplines())], quickExitUrl: portal.quickExitUrl, allowMinorMedia: options.allowMinorMedia }),
     );
 
     // The console's pages: console.html for /console and everything under it.
