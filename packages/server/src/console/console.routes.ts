@@ -635,7 +635,13 @@ export function consoleRoutes({ accounts, review, takedown, escalations, helplin
         byHost: z.array(removalFigures.extend({ name: z.string() })),
         byPartner: z.array(removalFigures.extend({ name: z.string() })),
       }),
-      partners: z.object({ feedback: counts, blockedByPartners: z.number().int(), quarantined: z.number().int(), openBankReviews: z.number().int() }),
+      partners: z.object({
+        feedback: counts,
+        blockedByPartners: z.number().int(),
+        byPartner: z.array(z.object({ name: z.string(), PendingReview: z.number().int(), Blocked: z.number().int(), NotBlocked: z.number().int() })).describe("Each partner's feedback in the period"),
+        quarantined: z.number().int(),
+        openBankReviews: z.number().int(),
+      }),
       weekly: z
         .array(z.object({ weekStart: z.string(), reports: z.number().int(), items: z.number().int(), decided: z.number().int(), accepted: z.number().int(), removed: z.number().int() }))
         .describe('Every week (Monday, UTC) the period touches, oldest first, zeros included; accepted = decided ncii_adult or ncii_minor'),

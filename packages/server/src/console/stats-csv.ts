@@ -62,6 +62,9 @@ export function statsRows(stats: ConsoleStats): Row[] {
   for (const host of stats.removals.byHost) rows.push(...removalRows('removals_by_host', host.name, host));
   for (const partner of stats.removals.byPartner) rows.push(...removalRows('removals_by_partner', partner.name, partner));
   for (const [key, n] of entries(stats.partners.feedback)) rows.push(['partners', 'feedback', key, n]);
+  for (const partner of stats.partners.byPartner) {
+    rows.push(['feedback_by_partner', partner.name, 'Blocked', partner.Blocked], ['feedback_by_partner', partner.name, 'NotBlocked', partner.NotBlocked], ['feedback_by_partner', partner.name, 'PendingReview', partner.PendingReview]);
+  }
   rows.push(
     ['partners', 'blocked_by_partners', '', stats.partners.blockedByPartners],
     ['partners', 'quarantined', '', stats.partners.quarantined],

@@ -18,7 +18,7 @@ const stats: ConsoleStats = {
     byHost: [{ name: 'Example Host', ...figures(1, 1, 5.5) }, { name: '@evil, "quoted"', ...figures(1, 0, null) }],
     byPartner: [],
   },
-  partners: { feedback: { Blocked: 2 }, blockedByPartners: 1, quarantined: 0, openBankReviews: 0 },
+  partners: { feedback: { Blocked: 2 }, blockedByPartners: 1, byPartner: [{ name: '=Partner', Blocked: 2, NotBlocked: 0, PendingReview: 0 }], quarantined: 0, openBankReviews: 0 },
   weekly: [
     { weekStart: '2026-11-09', reports: 0, items: 0, decided: 0, accepted: 0, removed: 0 },
     { weekStart: '2026-11-16', reports: 4, items: 7, decided: 12, accepted: 12, removed: 1 },
@@ -73,6 +73,7 @@ describe('CSV', () => {
     expect(rows).toContainEqual(['removals_by_host', 'Example Host', 'median_hours', 5.5]);
     expect(rows).toContainEqual(['removals_by_host', '@evil, "quoted"', 'median_hours', null]);
     expect(rows).toContainEqual(['partners', 'feedback', 'Blocked', 2]);
+    expect(rows).toContainEqual(['feedback_by_partner', '=Partner', 'Blocked', 2]);
     expect(rows).toContainEqual(['reports_by_age_group', 'minor', '', 1]);
     expect(rows.filter((r) => r[0] === 'weekly')).toHaveLength(15);
 
@@ -84,6 +85,7 @@ describe('CSV', () => {
     expect(lines).toContain('removals_by_host,Example Host,median_hours,5.5');
     expect(lines).toContain('removals_by_host,"\'@evil, ""quoted""",removal_rate,0');
     expect(lines).toContain('removals,overall,removal_rate,0.5');
+    expect(lines).toContain("feedback_by_partner,'=Partner,NotBlocked,0");
     expect(text.endsWith('\r\n')).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 // The console in French and English, one namespace per area (common, queue,
-// review, takedowns, stats, admin), each area's two languages in one file so
+// review, takedowns, stats, admin, oversight), each area's two languages in one file so
 // they are edited together (a test checks they have the same keys). Staff
 // choose their language once; it is kept in this browser (a hotline's own
 // workstation — unlike the victim portal, which keeps nothing).
@@ -7,6 +7,7 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { admin } from './locales/admin.ts';
 import { common } from './locales/common.ts';
+import { oversight } from './locales/oversight.ts';
 import { queue } from './locales/queue.ts';
 import { review } from './locales/review.ts';
 import { stats } from './locales/stats.ts';
@@ -14,7 +15,7 @@ import { takedowns } from './locales/takedowns.ts';
 
 export type Language = 'fr' | 'en';
 
-export const NAMESPACES = { common, queue, review, takedowns, stats, admin } as const;
+export const NAMESPACES = { common, queue, review, takedowns, stats, admin, oversight } as const;
 
 const STORAGE_KEY = 'disrupt.console.language';
 

@@ -1,5 +1,6 @@
 // Every page of the console, in menu order. Each area lists its own pages.
 import { adminPages } from './admin/pages.tsx';
+import { oversightPages } from './oversight/pages.tsx';
 import type { ConsolePage } from './page.ts';
 import { matchPath } from './router.ts';
 import { queuePages } from './queue/pages.tsx';
@@ -8,7 +9,7 @@ import type { Me } from './session.tsx';
 import { statsPages } from './stats/pages.tsx';
 import { takedownPages } from './takedowns/pages.tsx';
 
-export const PAGES: readonly ConsolePage[] = [...queuePages, ...reviewPages, ...takedownPages, ...statsPages, ...adminPages];
+export const PAGES: readonly ConsolePage[] = [...queuePages, ...reviewPages, ...takedownPages, ...statsPages, ...adminPages, ...oversightPages];
 
 /** Where a user lands after signing in: the first menu page their role may open. */
 export function homeOf(me: Me): string {

@@ -1,11 +1,5 @@
-// The stats area's pages (to be built).
-import { useTranslation } from 'react-i18next';
+// The statistics page, for supervisors and admins.
 import { type ConsolePage, SUPERVISORS } from '../page.ts';
-import { PageTitle } from '../ui.tsx';
+import { StatsPage } from './stats-page.tsx';
 
-function Placeholder() {
-  const { t } = useTranslation('stats');
-  return <PageTitle title={t('title')}>{t('title')}</PageTitle>;
-}
-
-export const statsPages: readonly ConsolePage[] = [{ pattern: '/console/stats', roles: SUPERVISORS, nav: 'stats', render: () => <Placeholder /> }];
+export const statsPages: readonly ConsolePage[] = [{ pattern: '/console/stats', roles: SUPERVISORS, nav: 'stats', render: () => <StatsPage /> }];
