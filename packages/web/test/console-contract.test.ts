@@ -15,7 +15,7 @@ function keys(value: unknown, prefix = ''): string[] {
 describe('console contracts', () => {
   it('api-types.ts is generated from the routes as they are (run npm run api:types after changing a route)', async () => {
     expect(readFileSync(API_TYPES_FILE, 'utf8') === (await generateApiTypes())).toBe(true);
-  });
+  }, 180_000);
 
   it.each(Object.keys(NAMESPACES))('the %s texts have the same keys in French and English, none empty', (name) => {
     const texts = NAMESPACES[name as keyof typeof NAMESPACES];

@@ -53,7 +53,7 @@ function ChartWithTable({ id, title, rows, category, series, unit }: { id: strin
         <>
           <div className="chart-area" aria-hidden="true">
             <ResponsiveContainer width="100%" height={260}>
-              <BarChart data={[...rows]} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+              <BarChart data={[...rows]} accessibilityLayer={false} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" vertical={false} />
                 <XAxis dataKey={category.key} tick={{ fontSize: 12 }} />
                 <YAxis allowDecimals={unit !== undefined} tick={{ fontSize: 12 }} width={44} />
@@ -107,6 +107,7 @@ export function StatsPage() {
   const stats = useLoad(() => call(client.GET('/api/console/stats', { params: { query: period } })), [period.from, period.to]);
   const percent = new Intl.NumberFormat(i18n.language === 'fr' ? 'fr-FR' : 'en-GB', { style: 'percent', maximumFractionDigits: 1 });
   const number = new Intl.NumberFormat(i18n.language === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
+  const day = new Intl.DateTimeFormat(i18n.language === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeZone: 'UTC' });
 
   const exportCsv = async () => {
     setExportError(null);
@@ -172,7 +173,7 @@ export function StatsPage() {
       {stats.loading && data === null && <Loading />}
       {data && (
         <div aria-live="polite" aria-busy={stats.loading}>
-          <p className="hint">{t('periodShown', { from: new Date(data.period.from).toLocaleDateString(i18n.language), to: new Date(new Date(data.period.to).getTime() - 1).toLocaleDateString(i18n.language) })}</p>
+          <p className="hint">{t('periodShown', { from: day.format(new Date(data.period.from)), to: day.format(new Date(new Date(data.period.to).getTime() - 1)) })}</p>
           <div className="figures">
             <Figure label={t('figures.reports')} value={number.format(data.reports.total)} />
             <Figure label={t('figures.items')} value={number.format(Object.values(data.items.byKind).reduce((a, b) => a + b, 0))} />
