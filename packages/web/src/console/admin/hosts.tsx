@@ -120,6 +120,13 @@ export function HostsPage() {
                 </tr>
               </thead>
               <tbody>
+                {shown.length === 0 && (
+                  <tr>
+                    <td colSpan={6} className="empty">
+                      {needle === '' ? t('hosts.empty') : t('hosts.noneFiltered')}
+                    </td>
+                  </tr>
+                )}
                 {shown.map((host) => (
                   <tr key={host.id}>
                     <th scope="row">{host.domain}</th>

@@ -155,7 +155,7 @@ export function NegativeBankPage() {
 
       <section className="admin-section" aria-labelledby="negative-add-title">
         <h2 id="negative-add-title">{t('negative.addTitle')}</h2>
-        <form className="form" onSubmit={(event) => void submit(event)}>
+        <form className="form wide" onSubmit={(event) => void submit(event)}>
           <label>
             {t('negative.linesLabel')}
             <textarea
@@ -197,6 +197,13 @@ export function NegativeBankPage() {
                 </tr>
               </thead>
               <tbody>
+                {entries.data.entries.length === 0 && (
+                  <tr>
+                    <td colSpan={4} className="empty">
+                      {t('negative.empty')}
+                    </td>
+                  </tr>
+                )}
                 {entries.data.entries.map((entry) => (
                   <tr key={entry.id}>
                     <td className="hash">{entry.value}</td>

@@ -102,8 +102,15 @@ export function PartnersPage() {
                 </tr>
               </thead>
               <tbody>
+                {partners.data.partners.length === 0 && (
+                  <tr>
+                    <td colSpan={6} className="empty">
+                      {t('partners.empty')}
+                    </td>
+                  </tr>
+                )}
                 {partners.data.partners.map((partner) => {
-                  const current = partner.keys.filter((key) => key.revokedAt === null);
+                  const current = partner.keys.filter((key) => key.revokedAt === null).sort(byKind);
                   const api = current.find((key) => key.kind === 'api');
                   return (
                     <tr key={partner.id}>
@@ -176,6 +183,12 @@ export function PartnersPage() {
       />
     </>
   );
+}
+
+/** The API key, then the subscription key, then the function keys by endpoint. */
+const KIND_ORDER: Readonly<Record<string, number>> = { api: 0, stopncii_subscription: 1, stopncii_function: 2 };
+function byKind(a: Partner['keys'][number], b: Partner['keys'][number]): number {
+  return (KIND_ORDER[a.kind] ?? 3) - (KIND_ORDER[b.kind] ?? 3) || (a.endpoint ?? '').localeCompare(b.endpoint ?? '');
 }
 
 function scopeLabel(scope: string, t: (key: string) => string): string {

@@ -30,7 +30,7 @@ export const admin = {
       you: '(you)',
       roleOf: 'Role of {{email}}',
       saveRole: 'Change role',
-      saveRoleOf: 'Change the role of {{email}}',
+      saveRoleOf: 'Change role of {{email}}',
       active: 'Active',
       pending: 'Invited, not enrolled yet',
       disabled: 'Disabled',
@@ -84,7 +84,7 @@ export const admin = {
       revokedOn: 'Revoked on {{date}}',
       kind: { api: 'API key', subscription: 'subscription', function: '{{endpoint}}' },
       rotate: 'Rotate keys',
-      rotateOf: 'Rotate the keys of {{name}}',
+      rotateOf: 'Rotate keys of {{name}}',
       rotateTitle: 'Rotate the keys of {{name}}?',
       rotateBody: 'New keys are made with the same scopes, and the current ones stop working at once: the partner’s calls fail until they install the new keys.',
       revoke: 'Revoke',
@@ -92,6 +92,7 @@ export const admin = {
       revokeTitle: 'Revoke {{name}}?',
       revokeBody: 'Every key of this partner stops working at once, for good. Their past feedback stays in the statistics. This cannot be undone: a new partner would be needed.',
       revoked: '{{name}} is revoked; its keys no longer work.',
+      empty: 'No partner yet.',
     },
     hosts: {
       title: 'Host directory',
@@ -127,6 +128,8 @@ export const admin = {
       added: '{{domain}} added to the directory.',
       saved: '{{domain}} saved.',
       deleted: '{{domain}} deleted from the directory.',
+      empty: 'The directory is empty: notices go to the outbox until a host is added.',
+      noneFiltered: 'No host matches this filter.',
       errors: {
         domain: 'Enter a domain name such as example.com (no https://, no path).',
         domainTaken: 'This domain is already in the directory: edit its entry instead.',
@@ -162,6 +165,7 @@ export const admin = {
       deleteTitle: 'Delete this entry from the negative bank?',
       deleteBody: 'Hashes close to this image will be able to enter the bank again. Hashes already held stay held until a reviewer decides.',
       deleted: '{{label}} deleted from the negative bank.',
+      empty: 'The negative bank is empty.',
     },
     reviews: {
       title: 'Held hashes',
@@ -280,6 +284,7 @@ export const admin = {
       revokeTitle: 'Révoquer {{name}} ?',
       revokeBody: 'Toutes les clés de ce partenaire cessent de fonctionner immédiatement et définitivement. Ses retours passés restent dans les statistiques. Impossible de revenir en arrière : il faudrait créer un nouveau partenaire.',
       revoked: '{{name}} est révoqué ; ses clés ne fonctionnent plus.',
+      empty: 'Aucun partenaire pour le moment.',
     },
     hosts: {
       title: 'Annuaire des hébergeurs',
@@ -315,6 +320,8 @@ export const admin = {
       added: "{{domain}} ajouté à l'annuaire.",
       saved: '{{domain}} enregistré.',
       deleted: "{{domain}} supprimé de l'annuaire.",
+      empty: "L'annuaire est vide : les demandes vont dans la boîte d'envoi tant qu'aucun hébergeur n'est ajouté.",
+      noneFiltered: 'Aucun hébergeur ne correspond à ce filtre.',
       errors: {
         domain: 'Saisissez un nom de domaine comme example.com (sans https://, sans chemin).',
         domainTaken: "Ce domaine figure déjà dans l'annuaire : modifiez plutôt son entrée.",
@@ -350,6 +357,7 @@ export const admin = {
       deleteTitle: 'Supprimer cette entrée de la banque négative ?',
       deleteBody: "Les empreintes proches de cette image pourront de nouveau entrer dans la banque. Les empreintes déjà retenues le restent jusqu'à décision.",
       deleted: '{{label}} supprimée de la banque négative.',
+      empty: 'La banque négative est vide.',
     },
     reviews: {
       title: 'Empreintes retenues',
