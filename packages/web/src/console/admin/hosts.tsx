@@ -91,7 +91,7 @@ export function HostsPage() {
       />
 
       <section className="admin-section">
-        <label className="field">
+        <label className="field filter">
           {t('hosts.filter')}
           <input
             ref={filterField}
