@@ -164,7 +164,7 @@ export const admin = {
       deleteOf: 'Delete {{label}}',
       deleteTitle: 'Delete this entry from the negative bank?',
       deleteBody: 'Hashes close to this image will be able to enter the bank again. Hashes already held stay held until a reviewer decides.',
-      deleted: '{{label}} deleted from the negative bank.',
+      deleted: 'Entry “{{label}}” deleted from the negative bank.',
       empty: 'The negative bank is empty.',
     },
     reviews: {
@@ -190,8 +190,8 @@ export const admin = {
       deleteOf: 'Delete {{hash}}…',
       deleteTitle: 'Delete this hash from the bank?',
       deleteBody: 'Partners that have it are told to drop it. It will not match anything any more.',
-      restored: '{{hash}} restored to the bank.',
-      deleted: '{{hash}} deleted from the bank.',
+      restored: 'Hash {{hash}} restored to the bank.',
+      deleted: 'Hash {{hash}} deleted from the bank.',
     },
   },
   fr: {
@@ -233,8 +233,8 @@ export const admin = {
       enableOf: 'Réactiver {{email}}',
       disableTitle: 'Désactiver {{email}} ?',
       disableBody: "Ses sessions ouvertes prennent fin immédiatement et la personne ne peut plus se connecter. Son travail passé et le journal d'audit restent inchangés. Vous pourrez réactiver le compte plus tard.",
-      disabledDone: '{{email}} est désactivé ; ses sessions ont pris fin.',
-      enabledDone: '{{email}} est réactivé.',
+      disabledDone: 'Le compte {{email}} est désactivé ; ses sessions ont pris fin.',
+      enabledDone: 'Le compte {{email}} est réactivé.',
       roleChanged: '{{email}} a maintenant le rôle {{role}}.',
     },
     partners: {
@@ -356,7 +356,7 @@ export const admin = {
       deleteOf: 'Supprimer {{label}}',
       deleteTitle: 'Supprimer cette entrée de la banque négative ?',
       deleteBody: "Les empreintes proches de cette image pourront de nouveau entrer dans la banque. Les empreintes déjà retenues le restent jusqu'à décision.",
-      deleted: '{{label}} supprimée de la banque négative.',
+      deleted: 'Entrée « {{label}} » supprimée de la banque négative.',
       empty: 'La banque négative est vide.',
     },
     reviews: {
@@ -382,8 +382,8 @@ export const admin = {
       deleteOf: 'Supprimer {{hash}}…',
       deleteTitle: 'Supprimer cette empreinte de la banque ?',
       deleteBody: "Les partenaires qui l'ont reçue sont invités à la retirer. Elle ne correspondra plus à rien.",
-      restored: '{{hash}} rétablie dans la banque.',
-      deleted: '{{hash}} supprimée de la banque.',
+      restored: 'Empreinte {{hash}} rétablie dans la banque.',
+      deleted: 'Empreinte {{hash}} supprimée de la banque.',
     },
   },
 } as const;
