@@ -175,11 +175,16 @@ export class AccountService {
     return rows.map((u) => ({ id: u.id, email: u.email, role: u.role, enrolled: u.enrolled, disabled: u.disabledAt !== null }));
   }
 
-  /** Changes a role or disables an account; disabling ends its sessions at once. */
+  /** Changes a role or disables an account (never one's own); disabling ends its sessions at once. */
   async updateUser(userId: string, change: { role?: UserRole; disabled?: boolean }, actor: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       const [user] = await tx.select({ id: users.id, role: users.role }).from(users).where(eq(users.id, userId));
       if (!user) throw new AppError('not_found');
+      // An admin who disabled or demoted themselves could leave the hotline
+      // with no admin at all; another admin has to do it.
+      if (actor === `user:${userId}` && (change.disabled === true || (change.role !== undefined && change.role !== user.role))) {
+        throw new AppError('not_permitted', 'you cannot disable your own account or change your own role');
+      }
       if (change.role && change.role !== user.role) {
         await tx.update(users).set({ role: change.role }).where(eq(users.id, userId));
         await appendAudit(tx, { actor, action: 'user.role', subject: `user:${userId}`, detail: { from: user.role, to: change.role } }, this.now());

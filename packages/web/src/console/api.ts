@@ -24,6 +24,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     readonly retryAfterSeconds: number | null = null,
+    /** Where a request failed validation (`body.domain`), without the values: lets a form show the error at the field. */
+    readonly details: readonly { readonly path: string; readonly message: string }[] = [],
   ) {
     super(code);
   }
@@ -74,9 +76,9 @@ export async function call<T>(request: Promise<Result<T>>): Promise<T> {
     throw new ApiError(0, 'network');
   }
   if (!result.response.ok) {
-    const code = (result.error as { error?: { code?: string } } | undefined)?.error?.code ?? 'internal';
+    const body = (result.error as { error?: { code?: string; details?: { path: string; message: string }[] } } | undefined)?.error;
     const retry = Number(result.response.headers.get('retry-after'));
-    throw new ApiError(result.response.status, code, Number.isFinite(retry) && retry > 0 ? retry : null);
+    throw new ApiError(result.response.status, body?.code ?? 'internal', Number.isFinite(retry) && retry > 0 ? retry : null, Array.isArray(body?.details) ? body.details : []);
   }
   return result.data as T;
 }

@@ -1,0 +1,265 @@
+// Accounts (admin): who may sign in and with which role. Inviting makes an
+// account and a one-time enrolment link, shown once: the token rides in the
+// link's fragment, which browsers never send to a server, so it stays out of
+// every access log. Disabling ends the account's sessions at once. An admin
+// cannot disable or demote themselves (the server refuses it too).
+
+import { type RefObject, type SyntheticEvent, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { type Answer, ApiError, call, client } from '../api.ts';
+import { type Role, useSession } from '../session.tsx';
+import { ErrorText, Loading, PageTitle, errorMessage, useLoad, useShortcuts } from '../ui.tsx';
+import { type ConfirmRequest, ConfirmDialog, LiveStatus, ResultPanel, SecretField, ShortcutHint, fieldsInError } from './widgets.tsx';
+
+type User = Answer<'/api/console/users', 'get'>['users'][number];
+
+const ROLES: readonly Role[] = ['analyst', 'supervisor', 'admin'];
+
+export function UsersPage() {
+  const { t } = useTranslation('admin');
+  const { me } = useSession();
+  const users = useLoad(() => call(client.GET('/api/console/users')), []);
+  const [status, setStatus] = useState('');
+  const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
+  const [invited, setInvited] = useState<{ email: string; link: string } | null>(null);
+  const emailField = useRef<HTMLInputElement>(null);
+
+  useShortcuts({ i: () => emailField.current?.focus() });
+
+  const update = async (user: User, change: { role?: Role; disabled?: boolean }) => {
+    await call(client.PATCH('/api/console/users/{id}', { params: { path: { id: user.id } }, body: change }));
+    users.reload();
+    if (change.role) setStatus(t('users.roleChanged', { email: user.email, role: t(`common:roles.${change.role}`) }));
+    else setStatus(t(change.disabled === true ? 'users.disabledDone' : 'users.enabledDone', { email: user.email }));
+  };
+
+  return (
+    <>
+      <PageTitle title={t('users.title')}>{t('users.title')}</PageTitle>
+      <ShortcutHint keys={[{ key: 'i', label: t('users.shortcutInvite') }]} />
+      <LiveStatus message={status} />
+
+      {invited && (
+        <ResultPanel
+          title={t('users.linkTitle', { email: invited.email })}
+          dismissLabel={t('secret.saved')}
+          onDismiss={() => {
+            setInvited(null);
+            emailField.current?.focus();
+          }}
+        >
+          <p>
+            <strong>{t('users.linkOnce')}</strong> {t('users.linkHow')}
+          </p>
+          <SecretField label={t('users.linkLabel')} value={invited.link} />
+        </ResultPanel>
+      )}
+
+      <InviteForm
+        emailField={emailField}
+        onInvited={(email, token) => {
+          setInvited({ email, link: `${window.location.origin}/console/enrol#${token}` });
+          setStatus('');
+          users.reload();
+        }}
+      />
+
+      <section className="admin-section">
+        {users.data === null ? (
+          users.error ? <ErrorText error={users.error} onRetry={users.reload} /> : <Loading />
+        ) : (
+          <>
+            {users.error !== null && <ErrorText error={users.error} onRetry={users.reload} />}
+            <table>
+              <caption>{t('users.caption', { n: users.data.users.length })}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('users.email')}</th>
+                  <th scope="col">{t('users.role')}</th>
+                  <th scope="col">{t('users.state')}</th>
+                  <th scope="col">{t('users.actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {users.data.users.map((user) => (
+                  <UserRow
+                    key={`${user.id}-${user.role}`}
+                    user={user}
+                    self={user.id === me.user.id}
+                    onRole={(role) => update(user, { role })}
+                    onEnable={() => update(user, { disabled: false })}
+                    onDisable={() => {
+                      setConfirm({
+                        title: t('users.disableTitle', { email: user.email }),
+                        body: <p>{t('users.disableBody')}</p>,
+                        confirmLabel: t('users.disable'),
+                        onConfirm: () => update(user, { disabled: true }),
+                      });
+                    }}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
+      </section>
+      <ConfirmDialog
+        request={confirm}
+        onClose={() => {
+          setConfirm(null);
+        }}
+      />
+    </>
+  );
+}
+
+function UserRow({ user, self, onRole, onDisable, onEnable }: { user: User; self: boolean; onRole: (role: Role) => Promise<void>; onDisable: () => void; onEnable: () => Promise<void> }) {
+  const { t } = useTranslation('admin');
+  const [role, setRole] = useState<Role>(user.role);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <tr>
+      <td>
+        {user.email}
+        {self && <span className="hint"> {t('users.you')}</span>}
+      </td>
+      <td>
+        {self ? (
+          t(`common:roles.${user.role}`)
+        ) : (
+          <form
+            className="inline-form"
+            onSubmit={(event: SyntheticEvent) => {
+              event.preventDefault();
+              void run(() => onRole(role));
+            }}
+          >
+            <select
+              aria-label={t('users.roleOf', { email: user.email })}
+              value={role}
+              onChange={(event) => {
+                setRole(event.target.value as Role);
+              }}
+            >
+              {ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {t(`common:roles.${r}`)}
+                </option>
+              ))}
+            </select>
+            <button type="submit" className="small" disabled={busy || role === user.role} aria-label={t('users.saveRoleOf', { email: user.email })}>
+              {t('users.saveRole')}
+            </button>
+          </form>
+        )}
+      </td>
+      <td>
+        {user.disabled ? <span className="badge">{t('users.disabled')}</span> : user.enrolled ? t('users.active') : <span className="badge">{t('users.pending')}</span>}
+      </td>
+      <td className="actions">
+        {self ? (
+          <span className="hint">{t('users.notSelf')}</span>
+        ) : user.disabled ? (
+          <button type="button" className="small" disabled={busy} onClick={() => void run(onEnable)} aria-label={t('users.enableOf', { email: user.email })}>
+            {t('users.enable')}
+          </button>
+        ) : (
+          <button type="button" className="small danger" disabled={busy} onClick={onDisable} aria-label={t('users.disableOf', { email: user.email })}>
+            {t('users.disable')}
+          </button>
+        )}
+        {error !== null && <ErrorText error={error} />}
+      </td>
+    </tr>
+  );
+}
+
+function InviteForm({ emailField, onInvited }: { emailField: RefObject<HTMLInputElement | null>; onInvited: (email: string, token: string) => void }) {
+  const { t } = useTranslation('admin');
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<Role>('analyst');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const emailInvalid = fieldsInError(error).has('email');
+
+  const submit = async (event: SyntheticEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await call(client.POST('/api/console/users', { body: { email: email.trim(), role } }));
+      onInvited(email.trim().toLowerCase(), created.enrolmentToken);
+      setEmail('');
+      setRole('analyst');
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="admin-section" aria-labelledby="invite-title">
+      <h2 id="invite-title">{t('users.inviteTitle')}</h2>
+      <form className="form" onSubmit={(event) => void submit(event)} noValidate={false}>
+        <label>
+          {t('users.email')}
+          <input
+            ref={emailField}
+            type="email"
+            required
+            maxLength={254}
+            autoComplete="off"
+            value={email}
+            aria-invalid={emailInvalid || undefined}
+            aria-describedby={emailInvalid ? 'invite-email-error' : undefined}
+            onChange={(event) => {
+              setEmail(event.target.value);
+            }}
+          />
+        </label>
+        {emailInvalid && (
+          <p id="invite-email-error" role="alert" className="field-error">
+            {t('users.badEmail')}
+          </p>
+        )}
+        <label>
+          {t('users.role')}
+          <select
+            value={role}
+            onChange={(event) => {
+              setRole(event.target.value as Role);
+            }}
+          >
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {t(`common:roles.${r}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <p className="hint">{t('users.inviteHint')}</p>
+        {error !== null && !emailInvalid && (
+          <p role="alert" className="error">
+            {error instanceof ApiError && error.status === 409 ? t('users.exists') : errorMessage(error, t)}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={busy}>
+          {t('users.invite')}
+        </button>
+      </form>
+    </section>
+  );
+}
