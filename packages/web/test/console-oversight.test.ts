@@ -154,8 +154,10 @@ describe('admin oversight', () => {
     const admin = await createStaff(portal.server, 'admin');
     const partner = (await portal.server.partners.list()).find((p) => p.name === PARTNER)!;
     const { context, page, problems } = await consolePage(browser);
-    await signIn(page, portal.origin, admin, `/console/admin/partners/${partner.id}/webhooks`);
+    await signIn(page, portal.origin, admin, '/console/admin/partners');
+    await page.getByRole('link', { name: TEXTS.en.admin.partners.webhooksOf.replace('{{name}}', PARTNER) }).click();
     await page.getByRole('heading', { level: 1, name: m.title.replace('{{name}}', PARTNER) }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/console/admin/partners/${partner.id}/webhooks`);
     await page.getByText(m.none).waitFor();
     await page.getByLabel(m.url).fill('http://127.0.0.1:9/hook');
     await page.getByRole('button', { name: m.add }).click();

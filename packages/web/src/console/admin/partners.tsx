@@ -8,6 +8,7 @@ import { type RefObject, type SyntheticEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Answer, ApiError, call, client, type paths } from '../api.ts';
 import { formatDateTime } from '../i18n.ts';
+import { navigate } from '../router.ts';
 import { ErrorText, Loading, PageTitle, useLoad, useShortcuts } from '../ui.tsx';
 import { type ConfirmRequest, ConfirmDialog, LiveStatus, ResultPanel, SecretField, ShortcutHint, fieldsInError } from './widgets.tsx';
 
@@ -144,6 +145,17 @@ export function PartnersPage() {
                       <td className="actions">
                         {partner.revokedAt === null && (
                           <>
+                            <a
+                              className="button small"
+                              href={`/console/admin/partners/${partner.id}/webhooks`}
+                              aria-label={t('partners.webhooksOf', { name: partner.name })}
+                              onClick={(event) => {
+                                event.preventDefault();
+                                navigate(`/console/admin/partners/${partner.id}/webhooks`);
+                              }}
+                            >
+                              {t('partners.webhooks')}
+                            </a>
                             <button
                               type="button"
                               className="small"
