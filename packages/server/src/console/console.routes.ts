@@ -12,6 +12,7 @@ import { type AccountService, SESSION_ABSOLUTE_HOURS, type SessionInfo, type Use
 import { AUTHORITIES, CHECK_OUTCOMES, DECISIONS, ITEM_STATUSES, NOTICE_STATUSES, NOT_ACTIONABLE_REASONS, USER_ROLES } from '../db/schema.ts';
 import type { EscalationService } from '../takedown/escalation.service.ts';
 import type { TakedownService } from '../takedown/takedown.service.ts';
+import { takedownConsoleRoutes } from '../takedown/takedown-console.routes.ts';
 import type { ReviewService } from './review.service.ts';
 import { consoleStats } from './stats.service.ts';
 import type { Database } from '../db/database.ts';
@@ -582,6 +583,7 @@ export function consoleRoutes({ accounts, review, takedown, escalations, databas
       },
     );
 
+    await takedownConsoleRoutes(database)(app);
     app.get(
       '/api/console/stats',
       {
