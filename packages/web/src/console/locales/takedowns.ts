@@ -3,7 +3,7 @@ export const takedowns = {
   en: {
     title: 'Takedowns',
     intro: 'The URLs being taken down, across cases.',
-    tabs: { label: 'Takedown lists', awaiting: 'Awaiting a notice', notified: 'Notified', removed: 'Removed', outbox: 'Outbox' },
+    tabs: { keys: 'switch between these lists', label: 'Takedown lists', awaiting: 'Awaiting a notice', notified: 'Notified', removed: 'Removed', outbox: 'Outbox' },
     captions: {
       awaiting: 'Accepted URLs with no notice yet, oldest decision first',
       notified: 'URLs notified and still online, longest waiting first',
@@ -102,6 +102,7 @@ export const takedowns = {
       title: 'Notice',
       notAccepted: 'Only a URL an analyst accepted can be notified.',
       closed: 'This case is closed.',
+      removed: 'The content is gone: no notice needed.',
       language: 'Language of the notice',
       recipient: 'Recipient (optional)',
       recipientFromDirectory: 'Leave empty to use the directory’s address, {{email}}, or give one you found (e.g. in the site’s legal notice).',
@@ -167,7 +168,7 @@ export const takedowns = {
   fr: {
     title: 'Retraits',
     intro: 'Les URL en cours de retrait, tous dossiers confondus.',
-    tabs: { label: 'Listes de retraits', awaiting: 'En attente de notification', notified: 'Notifiées', removed: 'Retirées', outbox: "Boîte d'envoi" },
+    tabs: { keys: 'passer d’une liste à l’autre', label: 'Listes de retraits', awaiting: 'En attente de notification', notified: 'Notifiées', removed: 'Retirées', outbox: "Boîte d'envoi" },
     captions: {
       awaiting: "URL acceptées sans notification, de la plus ancienne décision à la plus récente",
       notified: 'URL notifiées et toujours en ligne, de la plus ancienne attente à la plus récente',
@@ -266,6 +267,7 @@ export const takedowns = {
       title: 'Notification',
       notAccepted: 'Seule une URL acceptée par un·e analyste peut être notifiée.',
       closed: 'Ce dossier est clos.',
+      removed: 'Le contenu a disparu : aucune notification nécessaire.',
       language: 'Langue de la notification',
       recipient: 'Destinataire (facultatif)',
       recipientFromDirectory: "Laissez vide pour utiliser l'adresse de l'annuaire, {{email}}, ou indiquez-en une trouvée ailleurs (par exemple dans les mentions légales du site).",

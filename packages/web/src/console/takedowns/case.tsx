@@ -5,7 +5,7 @@
 // a minor, its escalations to the authorities. Keys: n/p next and previous
 // URL, v preview, s send the notice, c check now.
 
-import { type SyntheticEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { type SyntheticEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Answer, call, client, download, filenameOf, saveBlob } from '../api.ts';
 import { formatDateTime } from '../i18n.ts';
@@ -294,6 +294,8 @@ function UrlDetail({ row, focusOnMount, onChanged, announce }: { row: TrackedUrl
             <p>{t('notice.closed')}</p>
           ) : data.item.decision === null || !ACCEPTED.includes(data.item.decision) ? (
             <p>{t('notice.notAccepted')}</p>
+          ) : data.item.removedAt !== null ? (
+            <p>{t('notice.removed')}</p>
           ) : (
             <NoticeForm detail={data} busy={busy} act={act} />
           )}
@@ -393,6 +395,7 @@ function UrlDetail({ row, focusOnMount, onChanged, announce }: { row: TrackedUrl
 function NoticeForm({ detail, busy, act }: { detail: Detail; busy: boolean; act: (action: () => Promise<string>) => Promise<void> }) {
   const { t } = useTranslation('takedowns');
   const itemId = detail.item.id;
+  const id = useId();
   const [language, setLanguage] = useState<Language>(detail.hostEntry?.language ?? 'en');
   const [recipient, setRecipient] = useState('');
   const [preview, setPreview] = useState<Preview | null>(null);
@@ -408,39 +411,42 @@ function NoticeForm({ detail, busy, act }: { detail: Detail; busy: boolean; act:
     },
     [itemId, body],
   );
-  // The preview follows the language at once; a typed recipient on "Preview".
+  // The preview shows at once for a first notice, then follows the language; a
+  // typed recipient applies on "Preview". Once a notice went out, on request.
+  const [wanted, setWanted] = useState(detail.notices.length === 0);
   useEffect(() => {
-    loadPreview(language, recipient);
+    if (wanted) loadPreview(language, recipient);
     // Not on `recipient`: it is applied on request, not at each keystroke.
-  }, [language, loadPreview]);
+  }, [language, loadPreview, wanted]);
 
   const send = () =>
     void act(async () => {
       const notice = await call(client.POST('/api/console/items/{id}/notices', { params: { path: { id: itemId } }, body: body(language, recipient) }));
       return notice.channel === 'email' ? t('notice.sentEmail', { reference: notice.reference, recipient: notice.recipient ?? '' }) : t('notice.sentOutbox', { reference: notice.reference });
     });
-  useShortcuts({ s: busy ? undefined : send, v: () => { loadPreview(language, recipient); } });
+  useShortcuts({ s: busy ? undefined : send, v: () => { setWanted(true); loadPreview(language, recipient); } });
   const onPreview = (event: SyntheticEvent) => {
     event.preventDefault();
+    setWanted(true);
     loadPreview(language, recipient);
   };
   const address = detail.hostEntry?.abuseEmail ?? null;
   return (
     <form className="notice-form" onSubmit={onPreview}>
       <div className="fields">
-        <label className="field">
-          {t('notice.language')}
-          <select value={language} onChange={(event) => { setLanguage(event.target.value as Language); }}>
+        <div className="field">
+          <label htmlFor={`${id}-language`}>{t('notice.language')}</label>
+          <select id={`${id}-language`} value={language} onChange={(event) => { setLanguage(event.target.value as Language); }}>
             <option value="fr">{t('languages.fr')}</option>
             <option value="en">{t('languages.en')}</option>
           </select>
-        </label>
+        </div>
         <label className="field">
           {t('notice.recipient')}
-          <input type="email" value={recipient} maxLength={254} aria-describedby="recipient-hint" onChange={(event) => { setRecipient(event.target.value); }} />
+          <input type="email" value={recipient} maxLength={254} aria-describedby={`${id}-hint`} onChange={(event) => { setRecipient(event.target.value); }} />
         </label>
       </div>
-      <p id="recipient-hint" className="hint">
+      <p id={`${id}-hint`} className="hint">
         {address ? t('notice.recipientFromDirectory', { email: address }) : t('notice.recipientNone')}
       </p>
       <p className="toolbar">

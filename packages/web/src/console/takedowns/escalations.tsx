@@ -3,7 +3,7 @@
 // Each escalation records our reference, the authority's when it gives one,
 // and the digest of the package as sent (downloadable again, unchanged).
 
-import { type SyntheticEvent, useEffect, useState } from 'react';
+import { type SyntheticEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, client, download, filenameOf, saveBlob } from '../api.ts';
 import { formatDateTime } from '../i18n.ts';
@@ -201,6 +201,7 @@ function AuthorityReference({ escalation, onChanged, announce }: { escalation: E
 /** Escalating a case about a minor: the authority, and its reference when it gave one at once. */
 export function EscalateForm({ caseId, onCreated, announce }: { caseId: string; onCreated: (escalation: Escalation) => void; announce: (m: string) => void }) {
   const { t } = useTranslation('takedowns');
+  const id = useId();
   const [authority, setAuthority] = useState<Authority>('pharos');
   const [reference, setReference] = useState('');
   const [busy, setBusy] = useState(false);
@@ -229,16 +230,16 @@ export function EscalateForm({ caseId, onCreated, announce }: { caseId: string; 
     <form className="form card" onSubmit={(event) => void submit(event)} aria-labelledby="escalate-title">
       <h3 id="escalate-title">{t('escalation.formTitle')}</h3>
       <p className="hint">{t('escalation.formIntro')}</p>
-      <label>
-        {t('escalation.authority')}
-        <select value={authority} onChange={(event) => { setAuthority(event.target.value as Authority); }}>
+      <div className="field">
+        <label htmlFor={`${id}-authority`}>{t('escalation.authority')}</label>
+        <select id={`${id}-authority`} value={authority} onChange={(event) => { setAuthority(event.target.value as Authority); }}>
           {AUTHORITIES.map((name) => (
             <option key={name} value={name}>
               {t(`escalation.authorities.${name}`)}
             </option>
           ))}
         </select>
-      </label>
+      </div>
       <label>
         {t('escalation.authorityReference')}
         <input value={reference} maxLength={100} onChange={(event) => { setReference(event.target.value); }} />

@@ -43,7 +43,7 @@ export function TakedownsPage() {
       <p className="hint">{t('intro')}</p>
       <nav aria-label={t('tabs.label')} className="tabs">
         <ul>
-          {TABS.map((name, i) => (
+          {TABS.map((name) => (
             <li key={name}>
               <a
                 href={`/console/takedowns?list=${name}`}
@@ -54,12 +54,15 @@ export function TakedownsPage() {
                 }}
               >
                 {t(`tabs.${name}`)}
-                {count(name) !== null && <span className="count">{count(name)}</span>} <kbd>{i + 1}</kbd>
+                {count(name) !== null && <span className="count">{count(name)}</span>}
               </a>
             </li>
           ))}
         </ul>
       </nav>
+      <p className="hint shortcuts">
+        <kbd>1</kbd> <kbd>2</kbd> <kbd>3</kbd> <kbd>4</kbd> {t('tabs.keys')}
+      </p>
       <Live message={message} />
       {tab === 'outbox' ? (
         <Outbox notices={outbox.data} error={outbox.error} onRetry={outbox.reload} announce={announce} onChanged={refresh} />
