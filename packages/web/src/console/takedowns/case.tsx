@@ -133,7 +133,7 @@ export function CaseTakedownsPage({ caseId }: { caseId: string }) {
                   <th scope="col">{t('columns.position')}</th>
                   <th scope="col">{t('columns.url')}</th>
                   <th scope="col">{t('columns.status')}</th>
-                  <th scope="col">{t('columns.removed')}</th>
+                  <th scope="col">{t('removal.title')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -194,7 +194,7 @@ export function CaseTakedownsPage({ caseId }: { caseId: string }) {
           </section>
         </div>
       )}
-      {caseInfo?.aboutMinor && <CaseEscalations caseId={caseId} announce={announce} />}
+      {caseInfo?.aboutMinor && <CaseEscalations caseId={caseId} announce={announce} onEscalated={refresh} />}
     </>
   );
 }
@@ -475,7 +475,7 @@ function NoticeForm({ detail, busy, act }: { detail: Detail; busy: boolean; act:
   );
 }
 
-function CaseEscalations({ caseId, announce }: { caseId: string; announce: (m: string) => void }) {
+function CaseEscalations({ caseId, announce, onEscalated }: { caseId: string; announce: (m: string) => void; onEscalated: () => void }) {
   const { t } = useTranslation('takedowns');
   const [rows, setRows] = useState<Escalation[] | null>(null);
   const loaded = useLoad(() => call(client.GET('/api/console/cases/{caseId}/escalations', { params: { path: { caseId } } })), [caseId]);
@@ -498,7 +498,15 @@ function CaseEscalations({ caseId, announce }: { caseId: string; announce: (m: s
             onChanged={(changed) => { setRows((previous) => (previous ?? []).map((row) => (row.id === changed.id ? changed : row))); }}
             announce={announce}
           />
-          <EscalateForm caseId={caseId} onCreated={(created) => { setRows((previous) => [...(previous ?? []), created]); }} announce={announce} />
+          <EscalateForm
+            caseId={caseId}
+            onCreated={(created) => {
+              setRows((previous) => [...(previous ?? []), created]);
+              // The case's URLs are now `escalated`.
+              onEscalated();
+            }}
+            announce={announce}
+          />
         </>
       )}
     </section>
