@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type RunningServer, loadConfig, startServer } from '@disrupt/server';
+import { type RunningServer, type StartOptions, loadConfig, startServer } from '@disrupt/server';
 import { build } from 'vite';
 import { type LocalServer, serveLocal } from '../../../test/browser.ts';
 
@@ -41,7 +41,8 @@ export interface Portal {
 
 export const NEUTRAL_PAGE = '<!doctype html><html lang="en"><meta charset="utf-8"><title>Weather</title><h1>Weather</h1></html>';
 
-export async function startPortal(options: { env?: Record<string, string> } = {}): Promise<Portal> {
+/** `start.urlResolver` points test host names (a local content host) at 127.0.0.1 for the URL checker. */
+export async function startPortal(options: { env?: Record<string, string>; start?: Pick<StartOptions, 'urlResolver'> } = {}): Promise<Portal> {
   const webDir = await buildPortal();
   const dataDir = mkdtempSync(join(tmpdir(), 'disrupt-portal-'));
   const neutral: LocalServer = await serveLocal((path) => (path === '/' || path === '/before' ? { type: 'text/html; charset=utf-8', body: NEUTRAL_PAGE } : undefined));
@@ -55,7 +56,7 @@ export async function startPortal(options: { env?: Record<string, string> } = {}
     ...options.env,
   });
   if (!loaded.ok) throw new Error(loaded.errors.join('; '));
-  const server = await startServer(loaded.config, { listen: true });
+  const server = await startServer(loaded.config, { listen: true, ...options.start });
   if (server.url === null) throw new Error('server did not listen');
   return {
     origin: server.url,

@@ -12,6 +12,7 @@ import { type AccountService, SESSION_ABSOLUTE_HOURS, type SessionInfo, type Use
 import { AUTHORITIES, CHECK_OUTCOMES, DECISIONS, ITEM_STATUSES, NOTICE_STATUSES, NOT_ACTIONABLE_REASONS, USER_ROLES } from '../db/schema.ts';
 import type { EscalationService } from '../takedown/escalation.service.ts';
 import type { TakedownService } from '../takedown/takedown.service.ts';
+import { takedownConsoleRoutes } from '../takedown/takedown-console.routes.ts';
 import type { ReviewService } from './review.service.ts';
 import { MAX_PERIOD_DAYS, type Period, consoleStats } from './stats.service.ts';
 import { statsCsv } from './stats-csv.ts';
@@ -610,6 +611,8 @@ export function consoleRoutes({ accounts, review, takedown, escalations, helplin
           .send(json);
       },
     );
+
+    await takedownConsoleRoutes(database)(app);
 
     // --- Statistics ---
     const periodQuery = z.object({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional() });

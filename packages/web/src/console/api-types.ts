@@ -457,6 +457,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/console/cases/{caseId}/takedowns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A case's URLs, a page at a time (by position), with host entry, notices, last check and removal */
+        get: {
+            parameters: {
+                query?: {
+                    after?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            case: {
+                                aboutMinor: boolean;
+                                /** @enum {string} */
+                                ageGroup: "minor" | "adult" | "unsure";
+                                id: string;
+                                urlCount: number;
+                            };
+                            items: {
+                                caseId: string;
+                                decidedAt: string | null;
+                                decision: ("ncii_adult" | "ncii_minor" | "not_intimate" | "not_actionable" | "duplicate") | null;
+                                host: string | null;
+                                hostEntry: {
+                                    domain: string;
+                                    hasAddress: boolean;
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                id: string;
+                                lastCheck: {
+                                    checkedAt: string;
+                                    httpStatus: number | null;
+                                    /** @enum {string} */
+                                    outcome: "online" | "removed" | "unreachable";
+                                } | null;
+                                minor: boolean;
+                                noticeCount: number;
+                                notifiedAt: string | null;
+                                pendingNotices: number;
+                                position: number;
+                                removedAt: string | null;
+                                /** @enum {string} */
+                                status: "received" | "in_review" | "hashed" | "shared" | "notified" | "removed" | "escalated" | "not_actionable" | "withdrawn" | "partner_blocked";
+                                url: string;
+                            }[];
+                            nextAfter: number | null;
+                        };
+                    };
+                };
+                /** @description An error: a code from a closed set, a message for people, and for validation failures the paths that failed (never the values). */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                details?: {
+                                    message: string;
+                                    path: string;
+                                }[];
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/console/enrol/finish": {
         parameters: {
             query?: never;
@@ -569,6 +666,77 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/escalations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Escalations to the authorities across cases, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    after?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            escalations: {
+                                /** @enum {string} */
+                                authority: "pharos" | "ncmec" | "police" | "other";
+                                authorityReference: string | null;
+                                caseId: string;
+                                createdAt: string;
+                                id: string;
+                                itemCount: number;
+                                packageDigest: string;
+                                reference: string;
+                            }[];
+                            nextAfter: string | null;
+                        };
+                    };
+                };
+                /** @description An error: a code from a closed set, a message for people, and for validation failures the paths that failed (never the values). */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                details?: {
+                                    message: string;
+                                    path: string;
+                                }[];
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3071,6 +3239,100 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                /** @description An error: a code from a closed set, a message for people, and for validation failures the paths that failed (never the values). */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                details?: {
+                                    message: string;
+                                    path: string;
+                                }[];
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/takedowns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accepted URLs across cases by state: awaiting a notice, notified (waiting for removal), removed; with the count in each state */
+        get: {
+            parameters: {
+                query: {
+                    after?: string;
+                    limit?: number;
+                    state: "awaiting" | "notified" | "removed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            counts: {
+                                awaiting: number;
+                                notified: number;
+                                removed: number;
+                            };
+                            items: {
+                                caseId: string;
+                                decidedAt: string | null;
+                                decision: ("ncii_adult" | "ncii_minor" | "not_intimate" | "not_actionable" | "duplicate") | null;
+                                host: string | null;
+                                hostEntry: {
+                                    domain: string;
+                                    hasAddress: boolean;
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                id: string;
+                                lastCheck: {
+                                    checkedAt: string;
+                                    httpStatus: number | null;
+                                    /** @enum {string} */
+                                    outcome: "online" | "removed" | "unreachable";
+                                } | null;
+                                minor: boolean;
+                                noticeCount: number;
+                                notifiedAt: string | null;
+                                pendingNotices: number;
+                                position: number;
+                                removedAt: string | null;
+                                /** @enum {string} */
+                                status: "received" | "in_review" | "hashed" | "shared" | "notified" | "removed" | "escalated" | "not_actionable" | "withdrawn" | "partner_blocked";
+                                url: string;
+                            }[];
+                            nextAfter: string | null;
+                        };
+                    };
+                };
                 /** @description An error: a code from a closed set, a message for people, and for validation failures the paths that failed (never the values). */
                 default: {
                     headers: {
