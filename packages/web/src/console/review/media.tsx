@@ -80,7 +80,7 @@ export function useReveal(itemId: string, onRevealed: (revealsToday: number | nu
 }
 
 /** A revealed video: muted and paused whatever the browser's defaults. */
-function RevealedVideo({ url, label }: { url: string; label: string }) {
+function RevealedVideo({ url, type, label }: { url: string; type: SafeMediaType; label: string }) {
   const video = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     const element = video.current;
@@ -89,7 +89,7 @@ function RevealedVideo({ url, label }: { url: string; label: string }) {
     element.muted = true;
     element.pause();
   }, [url]);
-  return <video ref={video} className="revealed" src={url} muted controls preload="metadata" playsInline disablePictureInPicture aria-label={label} />;
+  return <video ref={video} className="revealed" src={url} data-media-type={type} muted controls preload="metadata" playsInline disablePictureInPicture aria-label={label} />;
 }
 
 export function MediaPanel({ itemId, kind, hasMedia, canReveal, reveal }: { itemId: string; kind: 'photo' | 'video'; hasMedia: boolean; canReveal: boolean; reveal: Reveal }) {
@@ -102,9 +102,9 @@ export function MediaPanel({ itemId, kind, hasMedia, canReveal, reveal }: { item
       <div className="media-frame">
         {state.kind === 'shown' ? (
           isVideo(state.type) ? (
-            <RevealedVideo url={state.url} label={t('media.revealedVideo')} />
+            <RevealedVideo url={state.url} type={state.type} label={t('media.revealedVideo')} />
           ) : (
-            <img className="revealed" src={state.url} alt={t('media.revealedAlt')} />
+            <img className="revealed" src={state.url} data-media-type={state.type} alt={t('media.revealedAlt')} />
           )
         ) : (
           <img className="preview" src={`/api/console/items/${encodeURIComponent(itemId)}/preview`} alt={t(`media.previewAlt.${kind}`)} />

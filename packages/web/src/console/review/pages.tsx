@@ -293,7 +293,7 @@ function ReversePanel({ detail, onReversed }: { detail: Detail; onReversed: () =
         void submit();
       }}
     >
-      <h3>{t('decide.reverseTitle')}</h3>
+      <h2 id="reverse-title">{t('decide.reverseTitle')}</h2>
       <p className="hint">{t('decide.reverseHint')}</p>
       <label>
         {t('decide.reverseTo')}
@@ -583,9 +583,6 @@ function Review({ detail, reload }: { detail: Detail; reload: () => void }) {
           )}
           {me.user.role === 'supervisor' && item.decision !== null && (
             <section aria-labelledby="reverse-title" className="card">
-              <h2 id="reverse-title" className="visually-hidden">
-                {t('decide.reverseTitle')}
-              </h2>
               <div role="status" aria-live="polite">
                 {reversed && <p className="success">{t('decide.reversed')}</p>}
               </div>
