@@ -415,6 +415,13 @@ describe('queue and review', () => {
     // Opening another item of the case from the list.
     await rows.nth(1).getByRole('link').click();
     await waitForItem(page, 'url', 2, 250, ids[1]);
+    // The same page in French.
+    const fr = TEXTS.fr.review;
+    await page.getByRole('button', { name: c.app.languageLabel }).click();
+    await page.getByRole('heading', { level: 1, name: fill(fr.heading, { kind: fr.kind.url, position: 2, count: 250 }) }).waitFor();
+    await page.getByText(fill(fr.items.shown, { shown: 100, count: 250 })).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await consoleScreenshot(page, 'review-fr');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -110,7 +110,9 @@ export function MediaPanel({ itemId, kind, hasMedia, canReveal, reveal }: { item
           <img className="preview" src={`/api/console/items/${encodeURIComponent(itemId)}/preview`} alt={t(`media.previewAlt.${kind}`)} />
         )}
       </div>
-      <p className="hint">{t('media.previewHint')}</p>
+      <p className="hint" role="status" aria-live="polite">
+        {shown ? t('media.revealedStatus') : t('media.previewHint')}
+      </p>
       {canReveal ? (
         <div className="toolbar">
           <button type="button" onClick={reveal.toggle} disabled={state.kind === 'loading'} aria-keyshortcuts="v">
@@ -120,9 +122,6 @@ export function MediaPanel({ itemId, kind, hasMedia, canReveal, reveal }: { item
       ) : (
         <p className="hint">{t('media.notHeld')}</p>
       )}
-      <div role="status" aria-live="polite" className="visually-hidden">
-        {shown ? t('media.revealedStatus') : ''}
-      </div>
       {state.kind === 'unsupported' && (
         <p role="alert" className="error">
           {t('media.unsupported')}

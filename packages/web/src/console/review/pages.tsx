@@ -337,47 +337,27 @@ function ReversePanel({ detail, onReversed }: { detail: Detail; onReversed: () =
   );
 }
 
-function Shortcuts({ mine, media }: { mine: boolean; media: boolean }) {
+/** The keys of the page, for the analyst holding the item (the others have none). */
+function Shortcuts({ media }: { media: boolean }) {
   const { t } = useTranslation('review');
+  const keys: [string, string][] = [
+    ...DECISIONS.map((d): [string, string] => [KEYS[d], `${t('shortcuts.decide')}: ${t(`decisions.${d}`)}`]),
+    ['a', t('shortcuts.ai')],
+    ...(media ? [['v', t('shortcuts.reveal')] as [string, string]] : []),
+    ['Esc', t('shortcuts.release')],
+  ];
   return (
     <section aria-labelledby="shortcuts-title" className="card shortcuts">
       <h2 id="shortcuts-title">{t('shortcuts.title')}</h2>
       <dl>
-        {mine &&
-          DECISIONS.map((d) => (
-            <div key={d}>
-              <dt>
-                <kbd>{KEYS[d]}</kbd>
-              </dt>
-              <dd>
-                {t('shortcuts.decide')}: {t(`decisions.${d}`)}
-              </dd>
-            </div>
-          ))}
-        {mine && (
-          <div>
+        {keys.map(([key, text]) => (
+          <div key={key}>
             <dt>
-              <kbd>a</kbd>
+              <kbd>{key}</kbd>
             </dt>
-            <dd>{t('shortcuts.ai')}</dd>
+            <dd>{text}</dd>
           </div>
-        )}
-        {media && (
-          <div>
-            <dt>
-              <kbd>v</kbd>
-            </dt>
-            <dd>{t('shortcuts.reveal')}</dd>
-          </div>
-        )}
-        {mine && (
-          <div>
-            <dt>
-              <kbd>Esc</kbd>
-            </dt>
-            <dd>{t('shortcuts.release')}</dd>
-          </div>
-        )}
+        ))}
       </dl>
     </section>
   );
@@ -514,7 +494,7 @@ function Review({ detail, reload }: { detail: Detail; reload: () => void }) {
         </button>
         <RevealCounter />
       </div>
-      <p className={mine ? 'notice' : 'hint'}>
+      <p className="notice">
         {item.decision !== null
           ? t('claim.decided', { date: formatDateTime(item.decidedAt, i18n.language), decision: t(`decisions.${item.decision}`) })
           : item.claimedBy === null
@@ -596,7 +576,7 @@ function Review({ detail, reload }: { detail: Detail; reload: () => void }) {
               />
             </section>
           )}
-          <Shortcuts mine={mine} media={media} />
+          {mine && <Shortcuts media={media} />}
         </div>
         <div className="review-side">
           <ReportContext detail={detail} />
