@@ -96,6 +96,29 @@ for (const query of queries) {
 }
 console.log(`MIH: p50 ${percentile(mihUs, 50).toFixed(1)} µs, p99 ${percentile(mihUs, 99).toFixed(1)} µs over ${Q} queries`);
 
+// The same queries as batches (searchEach, as the partner API's match threads
+// use it), timed back to back with one-at-a-time search in the same process,
+// and held to the same answers.
+const BATCH = 1000;
+const timeAll = (run: () => void) => {
+  const start = process.hrtime.bigint();
+  run();
+  return Number(process.hrtime.bigint() - start) / 1000 / Q;
+};
+let batchedAnswers: number[][] = [];
+index.searchEach(queries.slice(0, Math.min(BATCH, Q)), RADIUS);
+const oneUs = timeAll(() => {
+  for (const query of queries) index.search(query, RADIUS);
+});
+const batchUs = timeAll(() => {
+  batchedAnswers = [];
+  for (let from = 0; from < Q; from += BATCH) {
+    for (const matches of index.searchEach(queries.slice(from, from + BATCH), RADIUS)) batchedAnswers.push(matches.map((m) => m.id).sort((a, b) => a - b));
+  }
+});
+if (JSON.stringify(batchedAnswers) !== JSON.stringify(mihAnswers)) throw new Error('searchEach answered differently from search');
+console.log(`MIH in batches of ${BATCH}: ${batchUs.toFixed(1)} µs per query; one at a time, same run: ${oneUs.toFixed(1)} µs (${(oneUs / batchUs).toFixed(1)}× faster)`);
+
 console.log('Brute force on every query, for recall…');
 const bruteUs: number[] = [];
 let expected = 0;
@@ -125,6 +148,8 @@ console.log(
     bytes_per_hash: Math.round(bytesPerHash * 10) / 10,
     p50_us: Math.round(p50 * 10) / 10,
     p99_us: Math.round(percentile(mihUs, 99) * 10) / 10,
+    batched_us_per_query: Math.round(batchUs * 10) / 10,
+    one_at_a_time_us_per_query: Math.round(oneUs * 10) / 10,
     recall,
     false_positives: extra,
     brute_p50_us: Math.round(bruteP50 * 10) / 10,

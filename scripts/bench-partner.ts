@@ -6,8 +6,10 @@
 //  1. Match throughput: batches of 1,000 PDQ hashes (half near a bank hash,
 //     half random) to POST /api/partner/v1/match, C requests in flight, the
 //     server matching on W threads (DISRUPT_MATCH_WORKERS, --match-workers, default 2).
-//     Baseline in the same run: the same queries against a MIH index in this
-//     process, no HTTP, no JSON, no audit — what the wire and the service cost.
+//     Baselines in the same run: the same queries against a MIH index in this
+//     process, no HTTP, no JSON, no audit — what the wire and the service
+//     cost — one query at a time and in batches (searchEach, as the match
+//     threads search).
 //  2. Full sync: GET /api/partner/v1/feed/full (NDJSON) of every record.
 //     Baseline in the same run: the bank's own export (bank-admin
 //     exportEntries) of the same rows, straight from the database.
@@ -172,7 +174,13 @@ try {
   const b0 = performance.now();
   for (const q of queries) index.search(q);
   const baseRate = queries.length / ((performance.now() - b0) / 1000);
-  console.log(`Baseline: in-process MIH, no HTTP: ${Math.round(baseRate).toLocaleString('en')} hashes/s`);
+  console.log(`Baseline: in-process MIH, no HTTP, one query at a time: ${Math.round(baseRate).toLocaleString('en')} hashes/s`);
+  // The same, a batch at a time, as the match threads search.
+  index.searchEach(queries.slice(0, BATCH));
+  const e0 = performance.now();
+  for (let from = 0; from < queries.length; from += BATCH) index.searchEach(queries.slice(from, from + BATCH));
+  const batchRate = queries.length / ((performance.now() - e0) / 1000);
+  console.log(`Baseline: in-process MIH, no HTTP, in batches of ${BATCH} (searchEach): ${Math.round(batchRate).toLocaleString('en')} hashes/s`);
 
   // Full sync, NDJSON.
   const f0 = performance.now();
@@ -220,6 +228,7 @@ try {
       server_start_ms: Math.round(startMs),
       match_hashes_per_s: Math.round(httpRate),
       match_baseline_in_process_per_s: Math.round(baseRate),
+      match_baseline_in_process_batched_per_s: Math.round(batchRate),
       http_share_of_baseline: Math.round((httpRate / baseRate) * 1000) / 1000,
       full_sync_ms: Math.round(syncMs),
       export_baseline_ms: Math.round(exportMs),

@@ -54,6 +54,17 @@ describe('words and distance', () => {
     expect(pdqWordsToHash(words)).toBe(A);
   });
 
+  it('parses every digit in every position (all zeros, all ones, each digit value)', () => {
+    for (const digit of '0123456789abcdef') {
+      const text = pdqHash(digit.repeat(64));
+      const value = Number.parseInt(digit.repeat(8), 16);
+      expect(Array.from(pdqHashToWords(text))).toEqual(Array(8).fill(value));
+      expect(pdqWordsToHash(pdqHashToWords(text))).toBe(text);
+    }
+    const mixed = pdqHash('0123456789abcdef'.repeat(4));
+    expect(Array.from(pdqHashToWords(mixed))).toEqual([0x01234567, 0x89abcdef, 0x01234567, 0x89abcdef, 0x01234567, 0x89abcdef, 0x01234567, 0x89abcdef]);
+  });
+
   it('writes and reads words at an offset', () => {
     const buffer = new Uint32Array(24);
     pdqHashToWords(pdqHash(A), buffer, 8);

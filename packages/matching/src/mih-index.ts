@@ -28,6 +28,14 @@
 // entry per table, 80 per hash, where a Uint32 slot and the filter would cost
 // 96. Results are deduplicated in a Map that only matches reach.
 //
+// Batches (`searchEach`): a lone query's 272 probes are random reads spread
+// over the tables' 36 MB, each a cache and TLB miss, and that latency is most
+// of its time. A batch sorts every query's probes of a table by key and walks
+// the table once, forward, for all of them (`scanLevelBatch`), with the same
+// answers. Measured on a shared 2-core machine, batches of 1,000: 2.2–2.7×
+// faster per query over 1 M hashes, 3.5–4× over 500 K (one match thread's
+// share of a 1 M bank).
+//
 // Freshness without full rebuilds (the bank changes while we serve): slots
 // [0, main) are in the main tables, [main, delta) in a smaller delta level,
 // and [delta, count) — at most TAIL_MAX entries once settled — are scanned
@@ -177,6 +185,104 @@ function scanLevel(level: Level, words: Uint32Array, q: PdqWords, radius: number
   }
 }
 
+/** Below this many queries a batch is searched one query at a time (sorting its probes costs 16 passes over 65,536 counters). */
+const MIN_SORTED_BATCH = 64;
+
+type BatchFound = (query: number, slot: number, distance: number) => void;
+
+/**
+ * `scanLevel` for many queries at once (flat words, 8 per query, at most
+ * 65,536 queries). One query's 272 probes are 272 random reads of the tables
+ * (32 MB of them at 1 M hashes): memory latency, not the filter, is what a
+ * lone search waits on. A batch instead takes each table's probes of every
+ * query, counting-sorts them by key, and walks the table in key order, so
+ * the reads go forward through memory and the hardware prefetches them. Same
+ * probes, same filter, same answers as `scanLevel`, query by query. (Sorting
+ * by the top 10 bits of the key only, 64 keys a group, measured no faster.)
+ */
+function scanLevelBatch(level: Level, words: Uint32Array, queries: Uint32Array, count: number, radius: number, found: BatchFound): void {
+  const pairBudget = radius >>> 3;
+  const masks = PROBE_MASKS[pairBudget >>> 1]!;
+  const perQuery = masks.length;
+  const from = level.from;
+  // Probe key in the high 16 bits, query in the low 16.
+  const probes = new Uint32Array(count * perQuery);
+  const keys = new Uint16Array(count);
+  const others = new Uint16Array(count);
+  const cursor = new Uint32Array(KEYS + 1);
+  for (let table = 0; table < TABLES; table++) {
+    const word = table >> 1;
+    const shift = keyShift(table);
+    const otherShift = 16 - shift;
+    cursor.fill(0);
+    for (let q = 0; q < count; q++) {
+      const w = queries[q * 8 + word]!;
+      const key = (w >>> shift) & 0xffff;
+      keys[q] = key;
+      others[q] = (w >>> otherShift) & 0xffff;
+      for (let k = 0; k < perQuery; k++) cursor[(key ^ masks[k]!) + 1]!++;
+    }
+    for (let key = 0; key < KEYS; key++) cursor[key + 1]! += cursor[key]!;
+    for (let q = 0; q < count; q++) {
+      const key = keys[q]!;
+      for (let k = 0; k < perQuery; k++) {
+        const probe = key ^ masks[k]!;
+        probes[cursor[probe]!++] = (probe << 16) | q;
+      }
+    }
+    const offsets = level.offsets[table]!;
+    const partner = level.partner[table]!;
+    const lo = level.lo[table]!;
+    const hi = level.hi[table]!;
+    for (let p = 0; p < probes.length; p++) {
+      const packed = probes[p]!;
+      const probe = packed >>> 16;
+      const q = packed & 0xffff;
+      const limit = pairBudget - POPCOUNT16[probe ^ keys[q]!]!;
+      const other = others[q]!;
+      const end = offsets[probe + 1]!;
+      for (let i = offsets[probe]!; i < end; i++) {
+        if (POPCOUNT16[partner[i]! ^ other]! > limit) continue;
+        const slot = from + lo[i]! + hi[i]! * 65536;
+        const d = boundedDistance(words, slot * 8, queries, q * 8, radius);
+        if (d <= radius) found(q, slot, d);
+      }
+    }
+  }
+}
+
+/** (query, slot, distance) hits of a batch, possibly repeated, turned into one sorted list per query. */
+class BatchHits {
+  private queries: number[] = [];
+  private slots: number[] = [];
+  private distances: number[] = [];
+
+  push(query: number, slot: number, distance: number): void {
+    this.queries.push(query);
+    this.slots.push(slot);
+    this.distances.push(distance);
+  }
+
+  results(count: number, ids: Uint32Array): PdqMatch[][] {
+    const perQuery: { slot: number; id: number; distance: number }[][] = Array.from({ length: count }, () => []);
+    for (let h = 0; h < this.queries.length; h++) {
+      const slot = this.slots[h]!;
+      perQuery[this.queries[h]!]!.push({ slot, id: ids[slot]!, distance: this.distances[h]! });
+    }
+    return perQuery.map((hits) => {
+      // The slot last, so that a slot found by two tables sits next to itself (a duplicated entry has two slots).
+      hits.sort((a, b) => a.distance - b.distance || a.id - b.id || a.slot - b.slot);
+      const matches: PdqMatch[] = [];
+      for (let h = 0; h < hits.length; h++) {
+        const hit = hits[h]!;
+        if (h > 0 && hits[h - 1]!.slot === hit.slot) continue;
+        matches.push({ id: hit.id, distance: hit.distance });
+      }
+      return matches;
+    });
+  }
+}
+
 export class MihPdqIndex implements PdqIndex {
   private readonly store = new EntryStore();
   private main: Level | null = null;
@@ -228,6 +334,42 @@ export class MihPdqIndex implements PdqIndex {
       });
     });
     return best.results(store.ids);
+  }
+
+  searchEach(queries: readonly (PdqHash | PdqWords)[], radius: number = DEFAULT_PDQ_RADIUS): PdqMatch[][] {
+    checkRadius(radius);
+    checkQueries(queries.length);
+    this.settle();
+    const { store } = this;
+    const count = queries.length;
+    const flat = new Uint32Array(count * 8);
+    queries.forEach((query, q) => {
+      flat.set(toWords(query), q * 8);
+    });
+    const hits = new BatchHits();
+    const keep: BatchFound = (q, slot, distance) => {
+      if (store.alive[slot]) hits.push(q, slot, distance);
+    };
+    if (count < MIN_SORTED_BATCH) {
+      for (let q = 0; q < count; q++) this.visit(flat.subarray(q * 8, q * 8 + 8), radius, (slot, distance) => {
+        keep(q, slot, distance);
+      });
+      return hits.results(count, store.ids);
+    }
+    const words = store.words;
+    let scanFrom = 0;
+    if (radius <= MAX_PROBING_RADIUS) {
+      if (this.main) scanLevelBatch(this.main, words, flat, count, radius, keep);
+      if (this.delta) scanLevelBatch(this.delta, words, flat, count, radius, keep);
+      scanFrom = this.delta?.to ?? this.main?.to ?? 0;
+    }
+    for (let slot = scanFrom; slot < store.count; slot++) {
+      for (let q = 0; q < count; q++) {
+        const d = boundedDistance(words, slot * 8, flat, q * 8, radius);
+        if (d <= radius) keep(q, slot, d);
+      }
+    }
+    return hits.results(count, store.ids);
   }
 
   toEntries(): PdqEntries {

@@ -108,6 +108,8 @@ export function pdqIndexConformance(name: string, factory: IndexFactory): void {
         expect(index.search(randomHash(prng(1)))).toEqual([]);
         expect(index.search(randomHash(prng(1)), 256)).toEqual([]);
         expect(index.searchMany([])).toEqual([]);
+        expect(index.searchEach([])).toEqual([]);
+        expect(index.searchEach([randomHash(prng(1))])).toEqual([[]]);
         expect(index.toEntries().ids.length).toBe(0);
       });
 
@@ -156,6 +158,7 @@ export function pdqIndexConformance(name: string, factory: IndexFactory): void {
           const found = index.search(base, radius).map((m) => m.id);
           for (let table = 0; table < 16; table++) expect(found).toContain(pairBudget * 100 + table);
           expect(index.search(base, radius)).toEqual(reference(entries).search(base, radius));
+          expect(index.searchEach([randomHash(next), base, base], radius)).toEqual([[], index.search(base, radius), index.search(base, radius)]);
           // One bit short of the radius, every one of them drops out.
           const tighter = index.search(base, radius - 1).map((m) => m.id);
           for (let table = 0; table < 16; table++) expect(tighter).not.toContain(pairBudget * 100 + table);
@@ -196,8 +199,10 @@ export function pdqIndexConformance(name: string, factory: IndexFactory): void {
           { id: 5, distance: 0 },
           { id: 6, distance: 0 },
         ]);
+        expect(index.searchEach([hash])).toEqual([index.search(hash)]);
         expect(index.remove(hash, 5)).toBe(2);
         expect(index.search(hash)).toEqual([{ id: 6, distance: 0 }]);
+        expect(index.searchEach([hash, hash])).toEqual([[{ id: 6, distance: 0 }], [{ id: 6, distance: 0 }]]);
       });
 
       it('stops matching a removed entry at once, and only that one', () => {
@@ -238,6 +243,41 @@ export function pdqIndexConformance(name: string, factory: IndexFactory): void {
           const widest = linear.search(query, 63);
           for (const radius of [31, 32, 47, 63]) expect(index.search(query, radius)).toEqual(widest.filter((m) => m.distance <= radius));
         }
+      });
+
+      it('answers a batch query by query exactly as the linear scan does, through adds and removals', () => {
+        const next = prng(37);
+        const first = Array.from({ length: 12_000 }, (_, id) => ({ hash: randomHash(next), id }));
+        const index = build(first);
+        const linear = reference(first);
+        const queriesNear = (count: number) =>
+          Array.from({ length: count }, (_, q) => {
+            const base = first[next() % first.length]!.hash;
+            return q % 3 === 0 ? randomHash(next) : q % 3 === 1 ? flipBits(base, next() % 41, next) : flipBitsClustered(base, next() % 41, next);
+          });
+        // Enough queries that every table is probed thousands of times (a batch index may sort its probes).
+        const queries = queriesNear(400);
+        const check = (batch: readonly PdqHash[], radii: readonly number[]) => {
+          // The reference at the widest radius, filtered: the same answers as one scan per radius.
+          const widest = batch.map((query) => linear.search(query, Math.max(...radii)));
+          for (const radius of radii) expect(index.searchEach(batch, radius)).toEqual(widest.map((matches) => matches.filter((m) => m.distance <= radius)));
+        };
+        check(queries, [0, 8, 16, 31, 32, 47, 63]);
+        // Later adds (in whatever tail or delta structure the index keeps: the MIH ends with both), near stored hashes and duplicating some, and removals.
+        for (let i = 0; i < 7000; i++) {
+          const e = i % 100 === 0 ? first[next() % first.length]! : { hash: flipBits(first[next() % first.length]!.hash, next() % 33, next), id: 100_000 + i };
+          index.add(e.hash, e.id);
+          linear.add(e.hash, e.id);
+          if (i % 7 === 0) {
+            const victim = first[next() % first.length]!;
+            expect(index.remove(victim.hash, victim.id)).toBe(linear.remove(victim.hash, victim.id));
+          }
+        }
+        check(queries.slice(0, 250), [31, 63]);
+        check(queries.slice(0, 30), [64, 80]);
+        // The same query several times in one batch: each answered in full.
+        const twice = [queries[1]!, queries[1]!, queries[2]!, queries[1]!];
+        check(twice, [31]);
       });
 
       it('matches any of several queries at the best distance, naming the query', () => {
@@ -330,6 +370,8 @@ export function pdqIndexConformance(name: string, factory: IndexFactory): void {
         expect(() => index.search(hash, 257)).toThrow(RangeError);
         expect(() => index.search(hash, -1)).toThrow(RangeError);
         expect(() => index.search(hash, 1.5)).toThrow(RangeError);
+        expect(() => index.searchEach([hash], 257)).toThrow(RangeError);
+        expect(() => index.searchEach(Array.from({ length: 65537 }, () => hash))).toThrow(RangeError);
         index.add(hash, 2 ** 32 - 1);
         expect(index.search(hash)).toEqual([{ id: 2 ** 32 - 1, distance: 0 }]);
       });

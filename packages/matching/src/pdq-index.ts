@@ -64,6 +64,13 @@ export interface PdqIndex {
    * distance, with the query that achieved it. Sorted by distance then id.
    */
   searchMany(queries: readonly (PdqHash | PdqWords)[], radius?: number): PdqMultiMatch[];
+  /**
+   * Many independent queries (a partner's batch): answer i is exactly
+   * `search(queries[i], radius)`. A separate call because an index can answer
+   * a batch faster than one query at a time (the MIH walks its tables once,
+   * in order, for all of them).
+   */
+  searchEach(queries: readonly (PdqHash | PdqWords)[], radius?: number): PdqMatch[][];
   /** Live entries, in insertion order (after compaction): for snapshots. */
   toEntries(): PdqEntries;
 }
@@ -282,6 +289,12 @@ export class LinearPdqIndex implements PdqIndex {
       }
     });
     return best.results(store.ids);
+  }
+
+  searchEach(queries: readonly (PdqHash | PdqWords)[], radius: number = DEFAULT_PDQ_RADIUS): PdqMatch[][] {
+    checkRadius(radius);
+    checkQueries(queries.length);
+    return queries.map((query) => this.search(query, radius));
   }
 
   toEntries(): PdqEntries {

@@ -7,16 +7,23 @@
 // observer), so a withdrawn hash stops matching here at the same refresh.
 
 import { Worker } from 'node:worker_threads';
-import type { PdqHash } from '@disrupt/hashing';
+import { type PdqHash, pdqHashToWords } from '@disrupt/hashing';
 import type { BankIndex, BankIndexObserver } from '../bank/bank-index.ts';
 import type { BankEntry } from '../bank/bank.repository.ts';
 
 /** [1 = add | 0 = remove, hash, id] */
 export type ShardOp = readonly [0 | 1, string, number];
-export type ShardRequest = { readonly type: 'apply'; readonly ops: readonly ShardOp[] } | { readonly type: 'search'; readonly id: number; readonly queries: readonly string[]; readonly radius?: number | undefined };
+/**
+ * A search carries its queries already parsed, 8 words each, in one typed
+ * array: the main thread parses each hash once for all shards, and a typed
+ * array crosses to a thread as one block copy, where a list of strings is
+ * cloned string by string and parsed again by every shard.
+ */
+export type ShardRequest = { readonly type: 'apply'; readonly ops: readonly ShardOp[] } | { readonly type: 'search'; readonly id: number; readonly queries: Uint32Array; readonly radius?: number | undefined };
 export interface ShardReply {
   readonly id: number;
-  readonly triples: Float64Array;
+  /** Flat [query, entry id, distance] triples. */
+  readonly triples: Uint32Array;
 }
 
 /** Matches a batch of PDQ hashes: for each query, the matchable entries within the radius. */
@@ -68,7 +75,7 @@ export class PdqMatchPool implements PdqBatchMatcher, BankIndexObserver {
       });
       shard.worker.on('exit', (code) => {
         this.failure ??= new Error(`match worker exited (${code})`);
-        for (const resolve of shard.pending.values()) resolve({ id: -1, triples: new Float64Array(0) });
+        for (const resolve of shard.pending.values()) resolve({ id: -1, triples: new Uint32Array(0) });
         shard.pending.clear();
       });
       return shard;
@@ -92,13 +99,17 @@ export class PdqMatchPool implements PdqBatchMatcher, BankIndexObserver {
     const bank = this.bank;
     if (!bank) throw new Error('match pool not attached to a bank index');
     for (const shard of this.shards) this.flush(shard);
+    const words = new Uint32Array(queries.length * 8);
+    queries.forEach((query, q) => {
+      pdqHashToWords(query, words, q * 8);
+    });
     const replies = await Promise.all(
       this.shards.map(
         (shard) =>
           new Promise<ShardReply>((resolve) => {
             const id = this.nextId++;
             shard.pending.set(id, resolve);
-            const request: ShardRequest = { type: 'search', id, queries: queries, radius };
+            const request: ShardRequest = { type: 'search', id, queries: words, radius };
             shard.worker.postMessage(request);
           }),
       ),

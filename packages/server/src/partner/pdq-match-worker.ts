@@ -20,12 +20,14 @@ port.on('message', (request: ShardRequest) => {
       }
       break;
     case 'search': {
+      const { queries } = request;
+      const words = Array.from({ length: queries.length / 8 }, (_, q) => queries.subarray(q * 8, q * 8 + 8));
       // Flat [query, id, distance] triples: one typed array crosses the thread boundary by transfer, not by copy.
       const found: number[] = [];
-      request.queries.forEach((query, q) => {
-        for (const m of index.search(query as PdqHash, request.radius)) found.push(q, m.id, m.distance);
+      index.searchEach(words, request.radius).forEach((matches, q) => {
+        for (const m of matches) found.push(q, m.id, m.distance);
       });
-      const triples = Float64Array.from(found);
+      const triples = Uint32Array.from(found);
       const reply: ShardReply = { id: request.id, triples };
       port.postMessage(reply, [triples.buffer]);
       break;
