@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../test/browser.ts';
-import { DEFAULT_BREAK_AFTER_MINUTES, DEFAULT_BREAK_AFTER_REVEALS } from '../src/console/review/break.ts';
 import { mediaTypeOf, sniffMediaType } from '../src/console/review/media-type.ts';
 import { seriousViolations } from './axe.ts';
 import { TEXTS, consolePage, consoleScreenshot, createStaff, signIn } from './console.ts';
@@ -107,11 +106,10 @@ async function itemDetail(context: BrowserContext, itemId: string) {
   return (await answer.json()) as { item: { decision: string | null; decisionAiGenerated: boolean | null; decisionReason: string | null; claimedBy: string | null } };
 }
 
-/** The break thresholds the page uses: the server's settings when /api/console/me has them, else the page's defaults. */
-async function breakThresholds(context: BrowserContext): Promise<{ reveals: number; minutes: number; fromServer: boolean }> {
-  const me = (await (await context.request.get(`${portal.origin}/api/console/me`)).json()) as { settings?: { breakAfterReveals?: number; breakAfterMinutes?: number } };
-  if (me.settings === undefined) return { reveals: DEFAULT_BREAK_AFTER_REVEALS, minutes: DEFAULT_BREAK_AFTER_MINUTES, fromServer: false };
-  return { reveals: me.settings.breakAfterReveals ?? DEFAULT_BREAK_AFTER_REVEALS, minutes: me.settings.breakAfterMinutes ?? DEFAULT_BREAK_AFTER_MINUTES, fromServer: true };
+/** The break thresholds the page uses: the server's settings, as /api/console/me gives them. */
+async function breakThresholds(context: BrowserContext): Promise<{ reveals: number; minutes: number }> {
+  const me = (await (await context.request.get(`${portal.origin}/api/console/me`)).json()) as { settings: { breakAfterReveals: number; breakAfterMinutes: number } };
+  return { reveals: me.settings.breakAfterReveals, minutes: me.settings.breakAfterMinutes };
 }
 
 describe('revealed media types', () => {
@@ -306,7 +304,7 @@ describe('queue and review', () => {
     await signIn(page, portal.origin, analyst);
     const limits = await breakThresholds(context);
     // With the settings merged, the server's value (set small for this test) is the one in force.
-    if (limits.fromServer) expect(limits.reveals).toBe(Number(BREAK_ENV.DISRUPT_BREAK_AFTER_REVEALS));
+    expect(limits.reveals).toBe(Number(BREAK_ENV.DISRUPT_BREAK_AFTER_REVEALS));
     const dialog = page.getByRole('dialog', { name: r.break.title });
 
     await page.keyboard.press('n');
@@ -365,7 +363,7 @@ describe('queue and review', () => {
     await page.clock.install();
     await signIn(page, portal.origin, analyst);
     const limits = await breakThresholds(context);
-    if (limits.fromServer) expect(limits.minutes).toBe(Number(BREAK_ENV.DISRUPT_BREAK_AFTER_MINUTES));
+    expect(limits.minutes).toBe(Number(BREAK_ENV.DISRUPT_BREAK_AFTER_MINUTES));
     await page.keyboard.press('n');
     await waitForItem(page, 'photo', 1, 1);
     const dialog = page.getByRole('dialog', { name: r.break.title });

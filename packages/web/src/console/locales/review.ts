@@ -71,6 +71,8 @@ export const review = {
       distance: 'Distance',
       verified: 'Verified',
       status: 'Status',
+      sameCase: 'Same case',
+      decision: 'Decision on it',
       none: 'Nothing close to this item is in the bank.',
     },
     takedown: {
@@ -228,6 +230,8 @@ export const review = {
       distance: 'Distance',
       verified: 'Vérifiée',
       status: 'État',
+      sameCase: 'Même dossier',
+      decision: 'Décision prise',
       none: "Rien de proche de cet élément n'est dans la banque.",
     },
     takedown: {

@@ -15,13 +15,6 @@ import '../review/review.css';
 
 type Entry = Answer<'/api/console/queue', 'get'>['items'][number];
 
-// GAP until the queue-entry fields land: `position` and `caseItemCount` are
-// shown when the server sends them.
-interface MaybePosition {
-  readonly position?: number;
-  readonly caseItemCount?: number;
-}
-
 function QueuePage() {
   const { t, i18n } = useTranslation('queue');
   const { me } = useSession();
@@ -92,14 +85,13 @@ function QueuePage() {
           </thead>
           <tbody>
             {items.map((entry) => {
-              const extra = entry as Entry & MaybePosition;
               const age = formatAge(entry.createdAt, i18n.language);
               return (
                 <tr key={entry.itemId} data-age-group={entry.ageGroup}>
                   <td>{entry.ageGroup === 'minor' ? <span className="badge minor">{t('priority.minor')}</span> : t(`priority.${entry.ageGroup}`)}</td>
                   <td>
                     {t(`kind.${entry.kind}`)}
-                    {extra.position !== undefined && extra.caseItemCount !== undefined && <span className="hint"> · {t('position', { position: extra.position, count: extra.caseItemCount })}</span>}
+                    <span className="hint"> · {t('position', { position: entry.position, count: entry.caseItemCount })}</span>
                   </td>
                   <td className="host">{entry.host ?? t('noHost')}</td>
                   <td>

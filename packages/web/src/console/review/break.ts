@@ -6,8 +6,6 @@
 
 import type { Me } from '../session.tsx';
 
-export const DEFAULT_BREAK_AFTER_REVEALS = 20;
-export const DEFAULT_BREAK_AFTER_MINUTES = 50;
 /** A gap this long away from review pages counts as a pause: a new stretch starts. */
 const IDLE_RESETS_AFTER_MS = 10 * 60_000;
 
@@ -16,22 +14,13 @@ export interface BreakSettings {
   readonly afterMinutes: number;
 }
 
-// GAP until the settings branch is merged: `me.settings` is not yet in the
-// generated types. Read it if present, else use the defaults above.
-interface MaybeSettings {
-  readonly settings?: { readonly breakAfterReveals?: number | null; readonly breakAfterMinutes?: number | null; readonly revealsToday?: number | null };
-}
-
 export function breakSettings(me: Me): BreakSettings {
-  const settings = (me as Me & MaybeSettings).settings;
-  const positive = (value: number | null | undefined, fallback: number) => (typeof value === 'number' && value > 0 ? value : fallback);
-  return { afterReveals: positive(settings?.breakAfterReveals, DEFAULT_BREAK_AFTER_REVEALS), afterMinutes: positive(settings?.breakAfterMinutes, DEFAULT_BREAK_AFTER_MINUTES) };
+  return { afterReveals: me.settings.breakAfterReveals, afterMinutes: me.settings.breakAfterMinutes };
 }
 
-/** Today's reveals as /api/console/me reported them at sign-in, when it does. */
-export function settingsRevealsToday(me: Me): number | null {
-  const value = (me as Me & MaybeSettings).settings?.revealsToday;
-  return typeof value === 'number' ? value : null;
+/** Today's reveals as /api/console/me reported them at sign-in. */
+export function settingsRevealsToday(me: Me): number {
+  return me.settings.revealsToday;
 }
 
 interface Stretch {

@@ -31,12 +31,6 @@ type Reason = (typeof NOT_ACTIONABLE_REASONS)[number];
 /** How often the minutes of review are looked at while the page is open. */
 const BREAK_CHECK_MS = 30_000;
 
-// GAP until the bank-matches field lands: `matches` (near entries already in
-// the bank) is shown when the server sends it.
-interface MaybeMatches {
-  readonly matches?: readonly { readonly signalType?: string; readonly distance?: number | null; readonly verified?: boolean; readonly status?: string }[];
-}
-
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <>
@@ -104,7 +98,7 @@ function UrlPanel({ detail }: { detail: Detail }) {
 
 function BankPanel({ detail }: { detail: Detail }) {
   const { t } = useTranslation('review');
-  const matches = (detail as Detail & MaybeMatches).matches;
+  const matches = detail.matches;
   const status = (value: string) => (['active', 'withdrawn', 'deleted', 'quarantined'].includes(value) ? t(`bank.statuses.${value as 'active'}`) : value);
   return (
     <section aria-labelledby="bank-title" className="card">
@@ -132,7 +126,7 @@ function BankPanel({ detail }: { detail: Detail }) {
           </tbody>
         </table>
       )}
-      {matches !== undefined && (
+      {(
         <>
           <h3>{t('matches.title')}</h3>
           {matches.length === 0 ? (
@@ -146,15 +140,19 @@ function BankPanel({ detail }: { detail: Detail }) {
                   <th scope="col">{t('matches.distance')}</th>
                   <th scope="col">{t('matches.verified')}</th>
                   <th scope="col">{t('matches.status')}</th>
+                  <th scope="col">{t('matches.sameCase')}</th>
+                  <th scope="col">{t('matches.decision')}</th>
                 </tr>
               </thead>
               <tbody>
                 {matches.map((match, i) => (
                   <tr key={i}>
-                    <td>{match.signalType?.toUpperCase() ?? '—'}</td>
-                    <td>{match.distance ?? '—'}</td>
-                    <td>{match.verified === undefined ? '—' : match.verified ? t('bank.yes') : t('bank.no')}</td>
-                    <td>{match.status === undefined ? '—' : status(match.status)}</td>
+                    <td>{match.signalType.toUpperCase()}</td>
+                    <td>{match.distance}</td>
+                    <td>{match.verified ? t('bank.yes') : t('bank.no')}</td>
+                    <td>{status(match.status)}</td>
+                    <td>{match.sameCase ? t('bank.yes') : t('bank.no')}</td>
+                    <td>{match.decision === null ? '—' : t(`decisions.${match.decision as 'ncii_adult'}`, { defaultValue: match.decision })}</td>
                   </tr>
                 ))}
               </tbody>
@@ -388,10 +386,7 @@ function Review({ detail, reload }: { detail: Detail; reload: () => void }) {
   const reveal = useReveal(item.id, checkBreak);
 
   useEffect(() => {
-    if (revealsToday() === null) {
-      const fromSettings = settingsRevealsToday(me);
-      if (fromSettings !== null) setRevealsToday(fromSettings);
-    }
+    if (revealsToday() === null) setRevealsToday(settingsRevealsToday(me));
     checkBreak(revealsToday());
     const timer = window.setInterval(() => {
       checkBreak(revealsToday());
