@@ -167,7 +167,7 @@ describe('admin oversight', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await consoleScreenshot(page, 'webhooks');
     await page.getByRole('button', { name: m.secretStored }).click();
-    expect(await page.getByTestId('webhook-secret').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('webhook-secret').count()).toBe(0);
     // Shown once: reloading never shows it again.
     await page.reload();
     await page.locator('ul.plain').getByText('http://127.0.0.1:9/hook').waitFor();

@@ -139,6 +139,33 @@ describe('sessions', () => {
   });
 });
 
+describe('a session that ends mid-work', () => {
+  it('asks to sign in again in place, then carries on on the same page', async () => {
+    const staff = await createStaff(portal.server, 'analyst');
+    const { page, context, problems } = await consolePage(browser);
+    await signIn(page, portal.origin, staff, '/console/queue');
+    await page.getByRole('heading', { level: 1, name: TEXTS.en.queue.title }).waitFor();
+    // The session ends on the server (idle timeout, or signed out elsewhere).
+    const [cookie] = await context.cookies(`${portal.origin}/api/console/me`);
+    expect(cookie?.httpOnly).toBe(true);
+    await portal.server.accounts.logout(cookie!.value);
+    // The next call the page makes (refreshing the queue) meets a 401.
+    await page.getByRole('heading', { level: 1 }).focus();
+    await page.keyboard.press('r');
+    await page.getByText(m.signIn.expired).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/console/queue');
+    expect(await page.getByLabel(m.signIn.email).inputValue()).toBe(staff.email);
+    await consoleScreenshot(page, 'session-expired');
+    await page.getByLabel(m.signIn.password, { exact: true }).fill(STAFF_PASSWORD);
+    await page.getByLabel(m.signIn.code).fill(staff.code());
+    await page.getByRole('button', { name: m.signIn.submit }).click();
+    await page.getByRole('heading', { level: 1, name: TEXTS.en.queue.title }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/console/queue');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('languages', () => {
   it('follows a French browser, switches to English and back, and remembers the choice', async () => {
     const staff = await createStaff(portal.server, 'supervisor');
