@@ -56,6 +56,21 @@ export function Loading() {
   );
 }
 
+/**
+ * What a page shows for something it loads: "loading", then `children(data)`;
+ * an error with a retry button instead when nothing loaded, or above the data
+ * when a reload failed (the last good data stays on screen).
+ */
+export function LoadedView<T>({ loaded, children }: { loaded: Loaded<T>; children: (data: T) => ReactNode }) {
+  if (loaded.data === null) return loaded.error ? <ErrorText error={loaded.error} onRetry={loaded.reload} /> : <Loading />;
+  return (
+    <>
+      {loaded.error !== null && <ErrorText error={loaded.error} onRetry={loaded.reload} />}
+      {children(loaded.data)}
+    </>
+  );
+}
+
 export interface Loaded<T> {
   readonly data: T | null;
   readonly error: unknown;

@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Answer, call, client } from '../api.ts';
 import { formatDateTime } from '../i18n.ts';
-import { ErrorText, Loading, PageTitle, useLoad } from '../ui.tsx';
+import { PageTitle, useLoad, LoadedView } from '../ui.tsx';
 import { type ConfirmRequest, ConfirmDialog, LiveStatus } from './widgets.tsx';
 
 type Review = Answer<'/api/console/bank-reviews', 'get'>['reviews'][number];
@@ -44,65 +44,64 @@ export function BankReviewsPage() {
       <PageTitle title={t('reviews.title')}>{t('reviews.title')}</PageTitle>
       <p>{t('reviews.intro')}</p>
       <LiveStatus message={status} />
-      {reviews.data === null ? (
-        reviews.error ? <ErrorText error={reviews.error} onRetry={reviews.reload} /> : <Loading />
-      ) : (
-        <>
-          {reviews.error !== null && <ErrorText error={reviews.error} onRetry={reviews.reload} />}
-          {reviews.data.reviews.length === 0 ? (
-            <p className="card">{t('reviews.none')}</p>
-          ) : (
-            <table>
-              <caption>{t('reviews.caption', { n: reviews.data.reviews.length })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('reviews.hash')}</th>
-                  <th scope="col">{t('reviews.reason')}</th>
-                  <th scope="col">{t('reviews.partnersSee')}</th>
-                  <th scope="col">{t('reviews.since')}</th>
-                  <th scope="col">{t('reviews.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {reviews.data.reviews.map((review) => (
-                  <tr key={review.entryId}>
-                    <td>
-                      <span className="badge">{review.signalType.toUpperCase()}</span> <span className="hash">{review.value}</span>
-                      <br />
-                      <span className="hint">{review.verified ? t('reviews.verified') : t('reviews.unverified')}</span>
-                    </td>
-                    <td>{review.reason === 'negative_bank' ? t('reviews.reasons.negative_bank') : review.reason === 'disputed' ? t('reviews.reasons.disputed') : review.reason}</td>
-                    <td>{review.hidden ? t('reviews.hidden') : t('reviews.quarantined')}</td>
-                    <td>{formatDateTime(review.openedAt, i18n.language)}</td>
-                    <td className="actions">
-                      <button
-                        type="button"
-                        className="small"
-                        aria-label={t('reviews.restoreOf', { hash: review.value.slice(0, 16) })}
-                        onClick={() => {
-                          decide(review, 'restored');
-                        }}
-                      >
-                        {t('reviews.restore')}
-                      </button>
-                      <button
-                        type="button"
-                        className="small danger"
-                        aria-label={t('reviews.deleteOf', { hash: review.value.slice(0, 16) })}
-                        onClick={() => {
-                          decide(review, 'deleted');
-                        }}
-                      >
-                        {t('reviews.delete')}
-                      </button>
-                    </td>
+      <LoadedView loaded={reviews}>
+        {(data) => (
+          <>
+            {data.reviews.length === 0 ? (
+              <p className="card">{t('reviews.none')}</p>
+            ) : (
+              <table>
+                <caption>{t('reviews.caption', { n: data.reviews.length })}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('reviews.hash')}</th>
+                    <th scope="col">{t('reviews.reason')}</th>
+                    <th scope="col">{t('reviews.partnersSee')}</th>
+                    <th scope="col">{t('reviews.since')}</th>
+                    <th scope="col">{t('reviews.actions')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </>
-      )}
+                </thead>
+                <tbody>
+                  {data.reviews.map((review) => (
+                    <tr key={review.entryId}>
+                      <td>
+                        <span className="badge">{review.signalType.toUpperCase()}</span> <span className="hash">{review.value}</span>
+                        <br />
+                        <span className="hint">{review.verified ? t('reviews.verified') : t('reviews.unverified')}</span>
+                      </td>
+                      <td>{review.reason === 'negative_bank' ? t('reviews.reasons.negative_bank') : review.reason === 'disputed' ? t('reviews.reasons.disputed') : review.reason}</td>
+                      <td>{review.hidden ? t('reviews.hidden') : t('reviews.quarantined')}</td>
+                      <td>{formatDateTime(review.openedAt, i18n.language)}</td>
+                      <td className="actions">
+                        <button
+                          type="button"
+                          className="small"
+                          aria-label={t('reviews.restoreOf', { hash: review.value.slice(0, 16) })}
+                          onClick={() => {
+                            decide(review, 'restored');
+                          }}
+                        >
+                          {t('reviews.restore')}
+                        </button>
+                        <button
+                          type="button"
+                          className="small danger"
+                          aria-label={t('reviews.deleteOf', { hash: review.value.slice(0, 16) })}
+                          onClick={() => {
+                            decide(review, 'deleted');
+                          }}
+                        >
+                          {t('reviews.delete')}
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </>
+        )}
+      </LoadedView>
       <ConfirmDialog
         request={confirm}
         onClose={() => {

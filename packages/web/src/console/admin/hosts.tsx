@@ -7,7 +7,7 @@
 import { type RefObject, type SyntheticEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Answer, ApiError, call, client } from '../api.ts';
-import { ErrorText, Loading, PageTitle, useLoad, useShortcuts } from '../ui.tsx';
+import { ErrorText, PageTitle, useLoad, useShortcuts, LoadedView } from '../ui.tsx';
 import { type ConfirmRequest, ConfirmDialog, LiveStatus, ShortcutHint, fieldsInError } from './widgets.tsx';
 
 type Host = Answer<'/api/console/hosts', 'get'>['hosts'][number];
@@ -102,67 +102,66 @@ export function HostsPage() {
             }}
           />
         </label>
-        {hosts.data === null ? (
-          hosts.error ? <ErrorText error={hosts.error} onRetry={hosts.reload} /> : <Loading />
-        ) : (
-          <>
-            {hosts.error !== null && <ErrorText error={hosts.error} onRetry={hosts.reload} />}
-            <table>
-              <caption>{needle === '' ? t('hosts.caption', { n: shown.length }) : t('hosts.captionFiltered', { n: shown.length, total: hosts.data.hosts.length })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('hosts.domain')}</th>
-                  <th scope="col">{t('hosts.name')}</th>
-                  <th scope="col">{t('hosts.abuseEmail')}</th>
-                  <th scope="col">{t('hosts.language')}</th>
-                  <th scope="col">{t('hosts.partner')}</th>
-                  <th scope="col">{t('hosts.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {shown.length === 0 && (
+        <LoadedView loaded={hosts}>
+          {(data) => (
+            <>
+              <table>
+                <caption>{needle === '' ? t('hosts.caption', { n: shown.length }) : t('hosts.captionFiltered', { n: shown.length, total: data.hosts.length })}</caption>
+                <thead>
                   <tr>
-                    <td colSpan={6} className="empty">
-                      {needle === '' ? t('hosts.empty') : t('hosts.noneFiltered')}
-                    </td>
+                    <th scope="col">{t('hosts.domain')}</th>
+                    <th scope="col">{t('hosts.name')}</th>
+                    <th scope="col">{t('hosts.abuseEmail')}</th>
+                    <th scope="col">{t('hosts.language')}</th>
+                    <th scope="col">{t('hosts.partner')}</th>
+                    <th scope="col">{t('hosts.actions')}</th>
                   </tr>
-                )}
-                {shown.map((host) => (
-                  <tr key={host.id}>
-                    <th scope="row">{host.domain}</th>
-                    <td>{host.name}</td>
-                    <td>{host.abuseEmail ?? <span className="hint">{t('hosts.noEmail')}</span>}</td>
-                    <td>{t(`hosts.languages.${host.language}`)}</td>
-                    <td>{host.partner ? t('hosts.yes') : t('hosts.no')}</td>
-                    <td className="actions">
-                      <button
-                        type="button"
-                        className="small"
-                        aria-label={t('hosts.editOf', { domain: host.domain })}
-                        onClick={() => {
-                          setEditing(host);
-                          setStatus('');
-                        }}
-                      >
-                        {t('hosts.edit')}
-                      </button>
-                      <button
-                        type="button"
-                        className="small danger"
-                        aria-label={t('hosts.deleteOf', { domain: host.domain })}
-                        onClick={() => {
-                          remove(host);
-                        }}
-                      >
-                        {t('hosts.delete')}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </>
-        )}
+                </thead>
+                <tbody>
+                  {shown.length === 0 && (
+                    <tr>
+                      <td colSpan={6} className="empty">
+                        {needle === '' ? t('hosts.empty') : t('hosts.noneFiltered')}
+                      </td>
+                    </tr>
+                  )}
+                  {shown.map((host) => (
+                    <tr key={host.id}>
+                      <th scope="row">{host.domain}</th>
+                      <td>{host.name}</td>
+                      <td>{host.abuseEmail ?? <span className="hint">{t('hosts.noEmail')}</span>}</td>
+                      <td>{t(`hosts.languages.${host.language}`)}</td>
+                      <td>{host.partner ? t('hosts.yes') : t('hosts.no')}</td>
+                      <td className="actions">
+                        <button
+                          type="button"
+                          className="small"
+                          aria-label={t('hosts.editOf', { domain: host.domain })}
+                          onClick={() => {
+                            setEditing(host);
+                            setStatus('');
+                          }}
+                        >
+                          {t('hosts.edit')}
+                        </button>
+                        <button
+                          type="button"
+                          className="small danger"
+                          aria-label={t('hosts.deleteOf', { domain: host.domain })}
+                          onClick={() => {
+                            remove(host);
+                          }}
+                        >
+                          {t('hosts.delete')}
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
+        </LoadedView>
       </section>
       <ConfirmDialog
         request={confirm}

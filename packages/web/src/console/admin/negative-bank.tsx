@@ -8,7 +8,7 @@ import { type SyntheticEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Answer, call, client } from '../api.ts';
 import { formatDateTime } from '../i18n.ts';
-import { ErrorText, Loading, PageTitle, useLoad, useShortcuts } from '../ui.tsx';
+import { ErrorText, PageTitle, useLoad, useShortcuts, LoadedView } from '../ui.tsx';
 import { type ConfirmRequest, ConfirmDialog, LiveStatus, ResultPanel, ShortcutHint } from './widgets.tsx';
 
 type Entry = Answer<'/api/console/negative-bank', 'get'>['entries'][number];
@@ -181,52 +181,51 @@ export function NegativeBankPage() {
       </section>
 
       <section className="admin-section">
-        {entries.data === null ? (
-          entries.error ? <ErrorText error={entries.error} onRetry={entries.reload} /> : <Loading />
-        ) : (
-          <>
-            {entries.error !== null && <ErrorText error={entries.error} onRetry={entries.reload} />}
-            <table>
-              <caption>{t('negative.caption', { n: entries.data.entries.length })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('negative.hash')}</th>
-                  <th scope="col">{t('negative.label')}</th>
-                  <th scope="col">{t('negative.added')}</th>
-                  <th scope="col">{t('negative.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {entries.data.entries.length === 0 && (
+        <LoadedView loaded={entries}>
+          {(data) => (
+            <>
+              <table>
+                <caption>{t('negative.caption', { n: data.entries.length })}</caption>
+                <thead>
                   <tr>
-                    <td colSpan={4} className="empty">
-                      {t('negative.empty')}
-                    </td>
+                    <th scope="col">{t('negative.hash')}</th>
+                    <th scope="col">{t('negative.label')}</th>
+                    <th scope="col">{t('negative.added')}</th>
+                    <th scope="col">{t('negative.actions')}</th>
                   </tr>
-                )}
-                {entries.data.entries.map((entry) => (
-                  <tr key={entry.id}>
-                    <td className="hash">{entry.value}</td>
-                    <td>{entry.label ?? '—'}</td>
-                    <td>{formatDateTime(entry.createdAt, i18n.language)}</td>
-                    <td className="actions">
-                      <button
-                        type="button"
-                        className="small danger"
-                        aria-label={t('negative.deleteOf', { label: entry.label ?? entry.value.slice(0, 16) })}
-                        onClick={() => {
-                          remove(entry);
-                        }}
-                      >
-                        {t('negative.delete')}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </>
-        )}
+                </thead>
+                <tbody>
+                  {data.entries.length === 0 && (
+                    <tr>
+                      <td colSpan={4} className="empty">
+                        {t('negative.empty')}
+                      </td>
+                    </tr>
+                  )}
+                  {data.entries.map((entry) => (
+                    <tr key={entry.id}>
+                      <td className="hash">{entry.value}</td>
+                      <td>{entry.label ?? '—'}</td>
+                      <td>{formatDateTime(entry.createdAt, i18n.language)}</td>
+                      <td className="actions">
+                        <button
+                          type="button"
+                          className="small danger"
+                          aria-label={t('negative.deleteOf', { label: entry.label ?? entry.value.slice(0, 16) })}
+                          onClick={() => {
+                            remove(entry);
+                          }}
+                        >
+                          {t('negative.delete')}
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
+        </LoadedView>
       </section>
       <ConfirmDialog
         request={confirm}

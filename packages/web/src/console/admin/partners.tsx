@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { type Answer, ApiError, call, client, type paths } from '../api.ts';
 import { formatDateTime } from '../i18n.ts';
 import { navigate } from '../router.ts';
-import { ErrorText, Loading, PageTitle, useLoad, useShortcuts } from '../ui.tsx';
+import { ErrorText, PageTitle, useLoad, useShortcuts, LoadedView } from '../ui.tsx';
 import { type ConfirmRequest, ConfirmDialog, LiveStatus, ResultPanel, SecretField, ShortcutHint, fieldsInError } from './widgets.tsx';
 
 type Partner = Answer<'/api/console/partners', 'get'>['partners'][number];
@@ -85,107 +85,106 @@ export function PartnersPage() {
       />
 
       <section className="admin-section">
-        {partners.data === null ? (
-          partners.error ? <ErrorText error={partners.error} onRetry={partners.reload} /> : <Loading />
-        ) : (
-          <>
-            {partners.error !== null && <ErrorText error={partners.error} onRetry={partners.reload} />}
-            <table>
-              <caption>{t('partners.caption', { n: partners.data.partners.length })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('partners.name')}</th>
-                  <th scope="col">{t('partners.status')}</th>
-                  <th scope="col">{t('partners.scopes')}</th>
-                  <th scope="col">{t('partners.keys')}</th>
-                  <th scope="col">{t('partners.rateLimit')}</th>
-                  <th scope="col">{t('partners.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {partners.data.partners.length === 0 && (
+        <LoadedView loaded={partners}>
+          {(data) => (
+            <>
+              <table>
+                <caption>{t('partners.caption', { n: data.partners.length })}</caption>
+                <thead>
                   <tr>
-                    <td colSpan={6} className="empty">
-                      {t('partners.empty')}
-                    </td>
+                    <th scope="col">{t('partners.name')}</th>
+                    <th scope="col">{t('partners.status')}</th>
+                    <th scope="col">{t('partners.scopes')}</th>
+                    <th scope="col">{t('partners.keys')}</th>
+                    <th scope="col">{t('partners.rateLimit')}</th>
+                    <th scope="col">{t('partners.actions')}</th>
                   </tr>
-                )}
-                {partners.data.partners.map((partner) => {
-                  const current = partner.keys.filter((key) => key.revokedAt === null).sort(byKind);
-                  const api = current.find((key) => key.kind === 'api');
-                  return (
-                    <tr key={partner.id}>
-                      <th scope="row">{partner.name}</th>
-                      <td>
-                        {partner.revokedAt === null ? (
-                          <>
-                            {t('partners.active')}
-                            <br />
-                            <span className="hint">{t('partners.since', { date: formatDateTime(partner.createdAt, i18n.language) })}</span>
-                          </>
-                        ) : (
-                          <span className="badge">{t('partners.revokedOn', { date: formatDateTime(partner.revokedAt, i18n.language) })}</span>
-                        )}
-                      </td>
-                      <td>{api ? api.scopes.map((scope) => scopeLabel(scope, t)).join(', ') : '—'}</td>
-                      <td>
-                        {current.length === 0 ? (
-                          '—'
-                        ) : (
-                          <ul className="keys-list">
-                            {current.map((key) => (
-                              <li key={key.prefix}>
-                                {key.prefix}… <span className="hint">{t(`partners.kind.${key.kind === 'api' ? 'api' : key.kind === 'stopncii_subscription' ? 'subscription' : 'function'}`, { endpoint: key.endpoint ?? '' })}</span>
-                              </li>
-                            ))}
-                          </ul>
-                        )}
-                      </td>
-                      <td>{t('partners.perMinute', { n: partner.rateLimitPerMinute })}</td>
-                      <td className="actions">
-                        {partner.revokedAt === null && (
-                          <>
-                            <a
-                              className="button small"
-                              href={`/console/admin/partners/${partner.id}/webhooks`}
-                              aria-label={t('partners.webhooksOf', { name: partner.name })}
-                              onClick={(event) => {
-                                event.preventDefault();
-                                navigate(`/console/admin/partners/${partner.id}/webhooks`);
-                              }}
-                            >
-                              {t('partners.webhooks')}
-                            </a>
-                            <button
-                              type="button"
-                              className="small"
-                              aria-label={t('partners.rotateOf', { name: partner.name })}
-                              onClick={() => {
-                                rotate(partner);
-                              }}
-                            >
-                              {t('partners.rotate')}
-                            </button>
-                            <button
-                              type="button"
-                              className="small danger"
-                              aria-label={t('partners.revokeOf', { name: partner.name })}
-                              onClick={() => {
-                                revoke(partner);
-                              }}
-                            >
-                              {t('partners.revoke')}
-                            </button>
-                          </>
-                        )}
+                </thead>
+                <tbody>
+                  {data.partners.length === 0 && (
+                    <tr>
+                      <td colSpan={6} className="empty">
+                        {t('partners.empty')}
                       </td>
                     </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </>
-        )}
+                  )}
+                  {data.partners.map((partner) => {
+                    const current = partner.keys.filter((key) => key.revokedAt === null).sort(byKind);
+                    const api = current.find((key) => key.kind === 'api');
+                    return (
+                      <tr key={partner.id}>
+                        <th scope="row">{partner.name}</th>
+                        <td>
+                          {partner.revokedAt === null ? (
+                            <>
+                              {t('partners.active')}
+                              <br />
+                              <span className="hint">{t('partners.since', { date: formatDateTime(partner.createdAt, i18n.language) })}</span>
+                            </>
+                          ) : (
+                            <span className="badge">{t('partners.revokedOn', { date: formatDateTime(partner.revokedAt, i18n.language) })}</span>
+                          )}
+                        </td>
+                        <td>{api ? api.scopes.map((scope) => scopeLabel(scope, t)).join(', ') : '—'}</td>
+                        <td>
+                          {current.length === 0 ? (
+                            '—'
+                          ) : (
+                            <ul className="keys-list">
+                              {current.map((key) => (
+                                <li key={key.prefix}>
+                                  {key.prefix}… <span className="hint">{t(`partners.kind.${key.kind === 'api' ? 'api' : key.kind === 'stopncii_subscription' ? 'subscription' : 'function'}`, { endpoint: key.endpoint ?? '' })}</span>
+                                </li>
+                              ))}
+                            </ul>
+                          )}
+                        </td>
+                        <td>{t('partners.perMinute', { n: partner.rateLimitPerMinute })}</td>
+                        <td className="actions">
+                          {partner.revokedAt === null && (
+                            <>
+                              <a
+                                className="button small"
+                                href={`/console/admin/partners/${partner.id}/webhooks`}
+                                aria-label={t('partners.webhooksOf', { name: partner.name })}
+                                onClick={(event) => {
+                                  event.preventDefault();
+                                  navigate(`/console/admin/partners/${partner.id}/webhooks`);
+                                }}
+                              >
+                                {t('partners.webhooks')}
+                              </a>
+                              <button
+                                type="button"
+                                className="small"
+                                aria-label={t('partners.rotateOf', { name: partner.name })}
+                                onClick={() => {
+                                  rotate(partner);
+                                }}
+                              >
+                                {t('partners.rotate')}
+                              </button>
+                              <button
+                                type="button"
+                                className="small danger"
+                                aria-label={t('partners.revokeOf', { name: partner.name })}
+                                onClick={() => {
+                                  revoke(partner);
+                                }}
+                              >
+                                {t('partners.revoke')}
+                              </button>
+                            </>
+                          )}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </>
+          )}
+        </LoadedView>
       </section>
       <ConfirmDialog
         request={confirm}

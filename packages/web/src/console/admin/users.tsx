@@ -8,7 +8,7 @@ import { type RefObject, type SyntheticEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Answer, ApiError, call, client } from '../api.ts';
 import { type Role, useSession } from '../session.tsx';
-import { ErrorText, Loading, PageTitle, errorMessage, useLoad, useShortcuts } from '../ui.tsx';
+import { ErrorText, PageTitle, errorMessage, useLoad, useShortcuts, LoadedView } from '../ui.tsx';
 import { type ConfirmRequest, ConfirmDialog, LiveStatus, ResultPanel, SecretField, ShortcutHint, fieldsInError } from './widgets.tsx';
 
 type User = Answer<'/api/console/users', 'get'>['users'][number];
@@ -65,43 +65,42 @@ export function UsersPage() {
       />
 
       <section className="admin-section">
-        {users.data === null ? (
-          users.error ? <ErrorText error={users.error} onRetry={users.reload} /> : <Loading />
-        ) : (
-          <>
-            {users.error !== null && <ErrorText error={users.error} onRetry={users.reload} />}
-            <table>
-              <caption>{t('users.caption', { n: users.data.users.length })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('users.email')}</th>
-                  <th scope="col">{t('users.role')}</th>
-                  <th scope="col">{t('users.state')}</th>
-                  <th scope="col">{t('users.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {users.data.users.map((user) => (
-                  <UserRow
-                    key={`${user.id}-${user.role}`}
-                    user={user}
-                    self={user.id === me.user.id}
-                    onRole={(role) => update(user, { role })}
-                    onEnable={() => update(user, { disabled: false })}
-                    onDisable={() => {
-                      setConfirm({
-                        title: t('users.disableTitle', { email: user.email }),
-                        body: <p>{t('users.disableBody')}</p>,
-                        confirmLabel: t('users.disable'),
-                        onConfirm: () => update(user, { disabled: true }),
-                      });
-                    }}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </>
-        )}
+        <LoadedView loaded={users}>
+          {(data) => (
+            <>
+              <table>
+                <caption>{t('users.caption', { n: data.users.length })}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('users.email')}</th>
+                    <th scope="col">{t('users.role')}</th>
+                    <th scope="col">{t('users.state')}</th>
+                    <th scope="col">{t('users.actions')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.users.map((user) => (
+                    <UserRow
+                      key={`${user.id}-${user.role}`}
+                      user={user}
+                      self={user.id === me.user.id}
+                      onRole={(role) => update(user, { role })}
+                      onEnable={() => update(user, { disabled: false })}
+                      onDisable={() => {
+                        setConfirm({
+                          title: t('users.disableTitle', { email: user.email }),
+                          body: <p>{t('users.disableBody')}</p>,
+                          confirmLabel: t('users.disable'),
+                          onConfirm: () => update(user, { disabled: true }),
+                        });
+                      }}
+                    />
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
+        </LoadedView>
       </section>
       <ConfirmDialog
         request={confirm}
