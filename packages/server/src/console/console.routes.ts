@@ -12,7 +12,7 @@ import { type AccountService, SESSION_ABSOLUTE_HOURS, type SessionInfo, type Use
 import { AUTHORITIES, CHECK_OUTCOMES, DECISIONS, ITEM_STATUSES, NOTICE_STATUSES, NOT_ACTIONABLE_REASONS, USER_ROLES } from '../db/schema.ts';
 import type { EscalationService } from '../takedown/escalation.service.ts';
 import type { TakedownService } from '../takedown/takedown.service.ts';
-import { takedownConsoleRoutes } from '../takedown/takedown-console.routes.ts';
+import { escalationView, takedownConsoleRoutes } from '../takedown/takedown-console.routes.ts';
 import type { ReviewService } from './review.service.ts';
 import { MAX_PERIOD_DAYS, type Period, consoleStats } from './stats.service.ts';
 import { statsCsv } from './stats-csv.ts';
@@ -105,16 +105,6 @@ export function consoleRoutes({ accounts, review, takedown, escalations, helplin
     sentAt: z.string().nullable(),
   });
   const checkView = z.object({ checkedAt: z.string(), outcome: z.enum(CHECK_OUTCOMES), httpStatus: z.number().int().nullable(), manual: z.boolean() });
-  const escalationView = z.object({
-    id: z.string(),
-    reference: z.string(),
-    caseId: z.string(),
-    authority: z.enum(AUTHORITIES),
-    authorityReference: z.string().nullable(),
-    packageDigest: z.string(),
-    itemCount: z.number().int(),
-    createdAt: z.string(),
-  });
 
   const plugin = async (app: App): Promise<void> => {
     await app.register(cookie);

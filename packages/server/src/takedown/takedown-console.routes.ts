@@ -32,7 +32,8 @@ const trackedUrl = z.object({
   pendingNotices: z.number().int(),
 });
 
-const escalationView = z.object({
+/** An escalation as the console shows it (also the shape of the per-case and per-item escalation answers). */
+export const escalationView = z.object({
   id: z.string(),
   reference: z.string(),
   caseId: z.string(),
