@@ -9,7 +9,7 @@ import { bankStats } from '../bank/bank.repository.ts';
 import type { Database, Executor } from '../db/database.ts';
 import { caseItems, cases, escalations, hosts, notices } from '../db/schema.ts';
 import { partnerStats } from '../partner/feedback.service.ts';
-import { domainSuffixes } from '../takedown/takedown.service.ts';
+import { directoryEntryOf } from '../takedown/takedown.service.ts';
 
 export interface Period {
   readonly from: Date;
@@ -141,11 +141,9 @@ async function removalStats(database: Database, period: Period) {
     .where(and(isNotNull(caseItems.notifiedAt), gte(caseItems.notifiedAt, period.from), lt(caseItems.notifiedAt, period.to)));
   const directory = await db.select({ domain: hosts.domain, name: hosts.name, partner: hosts.partner }).from(hosts);
   const byDomain = new Map(directory.map((h) => [h.domain, h]));
-  // The longest matching domain, as for notices.
-  const entryOf = (host: string) => domainSuffixes(host).map((d) => byDomain.get(d)).find((e) => e !== undefined) ?? null;
   const groups = new Map<string, { partner: boolean; rows: typeof rows }>();
   for (const row of rows) {
-    const entry = row.host ? entryOf(row.host) : null;
+    const entry = row.host ? directoryEntryOf(byDomain, row.host) : null;
     const key = entry?.name ?? row.host ?? 'unknown';
     const group = groups.get(key) ?? { partner: entry?.partner ?? false, rows: [] };
     group.rows.push(row);

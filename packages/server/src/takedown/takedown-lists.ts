@@ -11,7 +11,7 @@ import type { Database } from '../db/database.ts';
 import { caseItems, cases, escalations, hosts, notices, urlChecks } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { EscalationView } from './escalation.service.ts';
-import { domainSuffixes } from './takedown.service.ts';
+import { directoryEntryOf, domainSuffixes } from './takedown.service.ts';
 import type { CheckOutcome } from './takedown.service.ts';
 
 export const TAKEDOWN_STATES = ['awaiting', 'notified', 'removed'] as const;
@@ -202,8 +202,6 @@ export class TakedownLists {
     const suffixes = [...new Set(hostNames.flatMap(domainSuffixes))];
     const directory = suffixes.length === 0 ? [] : await db.select().from(hosts).where(inArray(hosts.domain, suffixes));
     const byDomain = new Map(directory.map((h) => [h.domain, h]));
-    // The longest matching domain, as for notices (domainSuffixes lists the longest first).
-    const entryOf = (host: string) => domainSuffixes(host.toLowerCase()).map((d) => byDomain.get(d)).find((e) => e !== undefined) ?? null;
     const checks = await db
       .selectDistinctOn([urlChecks.itemId], { itemId: urlChecks.itemId, checkedAt: urlChecks.checkedAt, outcome: urlChecks.outcome, httpStatus: urlChecks.httpStatus })
       .from(urlChecks)
@@ -217,7 +215,7 @@ export class TakedownLists {
       .groupBy(notices.itemId);
     const countsOf = new Map(noticeCounts.map((n) => [n.itemId, n]));
     return rows.map((row) => {
-      const entry = row.host ? entryOf(row.host) : null;
+      const entry = row.host ? directoryEntryOf(byDomain, row.host) : null;
       const check = lastCheck.get(row.id);
       return {
         id: row.id,

@@ -127,6 +127,11 @@ export function domainSuffixes(hostname: string): string[] {
   return list;
 }
 
+/** The directory entry for a host among entries keyed by domain: the longest domain that covers it, as for notices. */
+export function directoryEntryOf<T>(byDomain: ReadonlyMap<string, T>, hostname: string): T | null {
+  return domainSuffixes(hostname.toLowerCase()).map((d) => byDomain.get(d)).find((e) => e !== undefined) ?? null;
+}
+
 export class TakedownService {
   private readonly now: () => Date;
 
