@@ -1,4 +1,4 @@
-// npm run bench:partner -- [--hashes N] [--batches B] [--concurrency C] [--match-workers W] [--postgres ADMIN_URL] [--stopncii]
+// npm run bench:partner -- [--hashes N] [--batches B] [--concurrency C] [--match-workers W] [--postgres ADMIN_URL] [--stopncii] [--profile DIR]
 //
 // The partner API under load, over HTTP on loopback, against a bank of N PDQ
 // hashes (default 1 million): the server runs as its own process (`disrupt
@@ -16,7 +16,8 @@
 //  3. With --stopncii: a full StopNCII FetchHashes sync at pageSize 800, as
 //     python-threatexchange pages it.
 // Goals (issue #6): ≥ 20,000 hashes/s; full sync of 1 M records < 20 s.
-// The last line is one JSON object.
+// --profile DIR writes the server's CPU profiles there (.cpuprofile, for
+// Chrome's DevTools or speedscope). The last line is one JSON object.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -38,6 +39,7 @@ const { values } = parseArgs({
     'match-workers': { type: 'string', default: '2' },
     postgres: { type: 'string' },
     stopncii: { type: 'boolean', default: false },
+    profile: { type: 'string' },
   },
 });
 const N = Number(values.hashes);
@@ -116,7 +118,8 @@ try {
 
   // The server, as its own process.
   const s0 = performance.now();
-  server = spawn(process.execPath, [join(ROOT, 'packages/cli/bin/disrupt.js'), 'serve', '--port', '0', '--data', env.DISRUPT_DATA_DIR], {
+  const profile = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values.profile)}`] : [];
+  server = spawn(process.execPath, [...profile, join(ROOT, 'packages/cli/bin/disrupt.js'), 'serve', '--port', '0', '--data', env.DISRUPT_DATA_DIR], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, ...env, DATABASE_URL: scratch?.url ?? '' },
   });
