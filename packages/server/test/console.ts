@@ -10,6 +10,9 @@ export interface ConsoleLogin {
   readonly cookie: string;
   readonly csrf: string;
   readonly userId: string;
+  readonly email: string;
+  /** The TOTP secret of the authenticator, to sign in again. */
+  readonly secret: string;
 }
 
 export const PASSWORD = 'correct horse battery staple';
@@ -27,7 +30,7 @@ export async function consoleUser(server: RunningServer, role: UserRole): Promis
   const login = await server.app.inject({ method: 'POST', url: '/api/console/login', remoteAddress: `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`, payload: { email, password: PASSWORD, code: totpCode(secret) } });
   expect(login.statusCode).toBe(200);
   const body = login.json<{ csrfToken: string; user: { id: string } }>();
-  return { cookie: login.cookies.find((c) => c.name === SESSION_COOKIE)!.value, csrf: body.csrfToken, userId: body.user.id };
+  return { cookie: login.cookies.find((c) => c.name === SESSION_COOKIE)!.value, csrf: body.csrfToken, userId: body.user.id, email, secret };
 }
 
 /** The request as `who` (cookie and CSRF header), or anonymous. */

@@ -1,6 +1,7 @@
 // The admin pages in Chromium against the real server: an admin invites an
 // analyst (the one-time link really enrols them), changes their role and
-// disables them (their open session ends); creates a partner whose shown key
+// disables them (their open session ends); resets the access of someone who
+// lost their authenticator and renews a lapsed invitation; creates a partner whose shown key
 // really works on the partner API, rotates it (the old key stops at once) and
 // revokes it; a supervisor edits the host directory (errors at the field) but
 // cannot open the admin-only pages; the negative bank reports per line; an
@@ -8,11 +9,13 @@
 // screenshots, no page error or CSP violation.
 
 import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../test/browser.ts';
 import { seriousViolations } from './axe.ts';
 import { STAFF_PASSWORD, TEXTS, consolePage, consoleScreenshot, createStaff, menuEntries, signIn, totp } from './console.ts';
+import { enrolmentTokens } from '../../server/src/db/schema.ts';
 import { type Portal, startPortal } from './harness.ts';
 
 let portal: Portal;
@@ -45,6 +48,28 @@ async function partnerCall(key: string, path: string, body?: unknown): Promise<R
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 }
+
+/** Opens a one-time link in its own page, enrols with a new authenticator and signs in; the page, signed in. */
+async function enrolThrough(link: string): Promise<Awaited<ReturnType<typeof consolePage>>> {
+  const opened = await consolePage(browser);
+  const { page } = opened;
+  await page.goto(link);
+  await page.getByRole('img', { name: m.enrol.qrLabel }).waitFor();
+  const secret = ((await page.locator('code.secret').textContent()) ?? '').replace(/\s/g, '');
+  await page.getByLabel(m.enrol.password).fill(STAFF_PASSWORD);
+  await page.getByLabel(m.enrol.confirm).fill(STAFF_PASSWORD);
+  await page.getByLabel(m.enrol.code, { exact: true }).fill(totp(secret));
+  await page.getByRole('button', { name: m.enrol.submit }).click();
+  await page.getByText(m.enrol.done).waitFor();
+  await page.getByLabel(m.signIn.password, { exact: true }).fill(STAFF_PASSWORD);
+  await page.getByLabel(m.signIn.code).fill(totp(secret));
+  await page.getByRole('button', { name: m.signIn.submit }).click();
+  await page.getByRole('navigation', { name: m.app.nav }).waitFor();
+  return opened;
+}
+
+/** The text before a message's first placeholder: what a state with a time in it starts with. */
+const startOf = (text: string) => new RegExp(`^${text.split('{{')[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
 
 async function expectAccessible(page: Page): Promise<void> {
   expect(await seriousViolations(page)).toEqual([]);
@@ -88,24 +113,12 @@ describe('accounts', () => {
     const link = await panel.getByRole('textbox', { name: a.users.linkLabel }).inputValue();
     expect(link).toMatch(new RegExp(`^${portal.origin}/console/enrol#[A-Za-z0-9_-]{43}$`));
     expect(link).not.toContain('?');
-    await page.getByRole('row').filter({ hasText: email }).getByText(a.users.pending).waitFor();
+    await page.getByRole('row').filter({ hasText: email }).getByText(startOf(a.users.pendingUntil)).waitFor();
     await expectAccessible(page);
     await consoleScreenshot(page, 'admin-users-invited');
 
     // The link, opened elsewhere, enrols the analyst, who then signs in.
-    const invited = await consolePage(browser);
-    await invited.page.goto(link);
-    await invited.page.getByRole('img', { name: m.enrol.qrLabel }).waitFor();
-    const secret = ((await invited.page.locator('code.secret').textContent()) ?? '').replace(/\s/g, '');
-    await invited.page.getByLabel(m.enrol.password).fill(STAFF_PASSWORD);
-    await invited.page.getByLabel(m.enrol.confirm).fill(STAFF_PASSWORD);
-    await invited.page.getByLabel(m.enrol.code, { exact: true }).fill(totp(secret));
-    await invited.page.getByRole('button', { name: m.enrol.submit }).click();
-    await invited.page.getByText(m.enrol.done).waitFor();
-    await invited.page.getByLabel(m.signIn.password, { exact: true }).fill(STAFF_PASSWORD);
-    await invited.page.getByLabel(m.signIn.code).fill(totp(secret));
-    await invited.page.getByRole('button', { name: m.signIn.submit }).click();
-    await invited.page.getByRole('navigation', { name: m.app.nav }).waitFor();
+    const invited = await enrolThrough(link);
     expect(await menuEntries(invited.page)).not.toContain(m.nav.stats);
 
     // Hiding the link: it is gone from the page.
@@ -148,6 +161,58 @@ describe('accounts', () => {
     expect(problems).toEqual([]);
     expect(invited.problems).toEqual([]);
     await invited.context.close();
+    await context.close();
+  });
+
+  it('resets the access of someone who lost their authenticator, and renews an invitation that lapsed', async () => {
+    const admin = await createStaff(portal.server, 'admin');
+    const lost = await createStaff(portal.server, 'analyst');
+    const before = await consolePage(browser);
+    await signIn(before.page, portal.origin, lost);
+    const { page, context, problems } = await consolePage(browser);
+    await signIn(page, portal.origin, admin, '/console/admin/users');
+
+    // Reset, after a confirmation that says what it does.
+    await page.getByRole('button', { name: fill(a.users.resetOf, { email: lost.email }) }).click();
+    const dialog = page.getByRole('dialog', { name: fill(a.users.resetTitle, { email: lost.email }) });
+    await dialog.getByText(a.users.resetBody).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(m.actions.cancel);
+    await expectAccessible(page);
+    await dialog.getByRole('button', { name: a.users.reset }).click();
+    const panel = page.getByRole('region', { name: fill(a.users.newLinkTitle, { email: lost.email }) });
+    await panel.waitFor();
+    await page.getByRole('status').filter({ hasText: fill(a.users.renewedDone, { email: lost.email }) }).waitFor();
+    const link = await panel.getByRole('textbox', { name: a.users.linkLabel }).inputValue();
+    expect(link).toMatch(new RegExp(`^${portal.origin}/console/enrol#[A-Za-z0-9_-]{43}$`));
+    await page.getByRole('row').filter({ hasText: lost.email }).getByText(startOf(a.users.pendingUntil)).waitFor();
+    await consoleScreenshot(page, 'admin-users-reset');
+    // Their open session ended at once; the new link enrols them again.
+    await before.page.reload();
+    await before.page.getByRole('heading', { level: 1, name: m.signIn.title }).waitFor();
+    const back = await enrolThrough(link);
+    await page.reload();
+    await page.getByRole('row').filter({ hasText: lost.email }).getByText(a.users.active, { exact: true }).waitFor();
+
+    // An invitation nobody used in time: the page says it lapsed and makes a new link.
+    const late = `late-${randomBytes(3).toString('hex')}@hotline.example`;
+    const { userId } = await portal.server.accounts.createUser(late, 'supervisor', 'system');
+    await portal.server.database.db.update(enrolmentTokens).set({ expiresAt: new Date(Date.now() - 60_000) }).where(eq(enrolmentTokens.userId, userId));
+    await page.reload();
+    const row = page.getByRole('row').filter({ hasText: late });
+    await row.getByText(a.users.lapsed).waitFor();
+    await expectAccessible(page);
+    await row.getByRole('button', { name: fill(a.users.renewOf, { email: late }) }).click();
+    await page.getByRole('dialog', { name: fill(a.users.renewTitle, { email: late }) }).getByRole('button', { name: a.users.renew }).click();
+    const renewed = await page.getByRole('region', { name: fill(a.users.newLinkTitle, { email: late }) }).getByRole('textbox', { name: a.users.linkLabel }).inputValue();
+    await row.getByText(startOf(a.users.pendingUntil)).waitFor();
+    const invited = await enrolThrough(renewed);
+    expect(await menuEntries(invited.page)).toContain(m.nav.stats);
+
+    for (const opened of [before, back, invited]) {
+      expect(opened.problems).toEqual([]);
+      await opened.context.close();
+    }
+    expect(problems).toEqual([]);
     await context.close();
   });
 });

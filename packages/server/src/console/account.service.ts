@@ -4,7 +4,7 @@
 
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, isNull, lt } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
 import { appendAudit } from '../audit/audit.ts';
 import { type Key, decrypt, encrypt } from '../crypto/envelope.ts';
@@ -102,8 +102,14 @@ export class AccountService {
     if (!this.checkTotp(user, code)) throw new AppError('bad_request', 'the code from the authenticator app is not right; try the next one');
     const passwordHash = await hash(password, ARGON2);
     await this.db.transaction(async (tx) => {
-      await tx.update(users).set({ passwordHash, enrolled: true }).where(eq(users.id, user.id));
-      await tx.update(enrolmentTokens).set({ usedAt: this.now() }).where(eq(enrolmentTokens.tokenDigest, digest(enrolmentToken)));
+      // Used once: of two finishes racing on the same link, the second finds it spent.
+      const spent = await tx
+        .update(enrolmentTokens)
+        .set({ usedAt: this.now() })
+        .where(and(eq(enrolmentTokens.tokenDigest, digest(enrolmentToken)), isNull(enrolmentTokens.usedAt)))
+        .returning({ userId: enrolmentTokens.userId });
+      if (spent.length === 0) throw new AppError('not_found', 'this enrolment link is not valid (used, expired or unknown)');
+      await tx.update(users).set({ passwordHash, enrolled: true, failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));
       await appendAudit(tx, { actor: `user:${user.id}`, action: 'user.enrol', subject: `user:${user.id}` }, this.now());
     });
   }
@@ -170,20 +176,76 @@ export class AccountService {
     await this.db.delete(consoleSessions).where(eq(consoleSessions.idDigest, digest(sessionId)));
   }
 
-  async listUsers(): Promise<{ id: string; email: string; role: UserRole; enrolled: boolean; disabled: boolean }[]> {
+  /** Every account; for one not enrolled, when its newest link expires (a past time: the invitation lapsed and needs a new link). */
+  async listUsers(): Promise<{ id: string; email: string; role: UserRole; enrolled: boolean; disabled: boolean; enrolmentExpiresAt: string | null }[]> {
     const rows = await this.db.select().from(users).orderBy(users.email);
-    return rows.map((u) => ({ id: u.id, email: u.email, role: u.role, enrolled: u.enrolled, disabled: u.disabledAt !== null }));
+    const links = await this.db.select({ userId: enrolmentTokens.userId, expiresAt: enrolmentTokens.expiresAt }).from(enrolmentTokens).where(isNull(enrolmentTokens.usedAt));
+    const expiry = new Map<string, Date>();
+    for (const link of links) if ((expiry.get(link.userId) ?? 0) < link.expiresAt) expiry.set(link.userId, link.expiresAt);
+    return rows.map((u) => ({
+      id: u.id,
+      email: u.email,
+      role: u.role,
+      enrolled: u.enrolled,
+      disabled: u.disabledAt !== null,
+      enrolmentExpiresAt: u.enrolled ? null : (expiry.get(u.id)?.toISOString() ?? null),
+    }));
   }
 
-  /** Changes a role or disables an account (never one's own); disabling ends its sessions at once. */
+  /**
+   * A new one-time enrolment link for an account: to renew an invitation that
+   * lapsed, or to let someone back in who lost their authenticator or forgot
+   * their password (there is no self-service reset: a stolen mailbox must not
+   * open the console). Their password and authenticator are removed, their
+   * sessions end and any earlier link stops working, all at once; until they
+   * enrol again they cannot sign in. Not for one's own account (it would lock
+   * oneself out) nor for a disabled one (enable it first). The command line
+   * (`disrupt admin reset`) is how a hotline whose only admin lost their phone
+   * gets back in.
+   */
+  async renewEnrolment(target: { userId: string } | { email: string }, actor: string): Promise<{ userId: string; email: string; enrolmentToken: string }> {
+    const enrolmentToken = token();
+    const now = this.now();
+    const user = await this.db.transaction(async (tx) => {
+      const where = 'userId' in target ? eq(users.id, target.userId) : eq(users.email, target.email.trim().toLowerCase());
+      const [found] = await tx.select({ id: users.id, email: users.email, enrolled: users.enrolled, disabledAt: users.disabledAt }).from(users).where(where).for('update');
+      if (!found) throw new AppError('not_found', 'no such account');
+      if (actor === `user:${found.id}`) throw new AppError('not_permitted', 'you cannot reset your own access; ask another admin');
+      if (found.disabledAt) throw new AppError('conflict', 'this account is disabled; enable it first');
+      await tx.update(users).set({ passwordHash: null, totpSecretEnc: null, enrolled: false, failedLogins: 0, lockedUntil: null }).where(eq(users.id, found.id));
+      await tx.delete(consoleSessions).where(eq(consoleSessions.userId, found.id));
+      await tx.delete(enrolmentTokens).where(and(eq(enrolmentTokens.userId, found.id), isNull(enrolmentTokens.usedAt)));
+      await tx.insert(enrolmentTokens).values({ tokenDigest: digest(enrolmentToken), userId: found.id, expiresAt: new Date(now.getTime() + ENROLMENT_HOURS * 3_600_000) });
+      await appendAudit(tx, { actor, action: 'user.enrolment_renewed', subject: `user:${found.id}`, detail: { wasEnrolled: found.enrolled } }, now);
+      return found;
+    });
+    return { userId: user.id, email: user.email, enrolmentToken };
+  }
+
+  /**
+   * Changes a role or disables an account (never one's own); disabling ends
+   * its sessions at once. The last enabled admin cannot be disabled or
+   * demoted: the enabled admins' rows are locked first, so two admins
+   * disabling each other at the same moment cannot both succeed.
+   */
   async updateUser(userId: string, change: { role?: UserRole; disabled?: boolean }, actor: string): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const [user] = await tx.select({ id: users.id, role: users.role }).from(users).where(eq(users.id, userId));
+      const [user] = await tx.select({ id: users.id, role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, userId));
       if (!user) throw new AppError('not_found');
       // An admin who disabled or demoted themselves could leave the hotline
       // with no admin at all; another admin has to do it.
       if (actor === `user:${userId}` && (change.disabled === true || (change.role !== undefined && change.role !== user.role))) {
         throw new AppError('not_permitted', 'you cannot disable your own account or change your own role');
+      }
+      const removesAnAdmin = user.role === 'admin' && user.disabledAt === null && (change.disabled === true || (change.role !== undefined && change.role !== 'admin'));
+      if (removesAnAdmin) {
+        // All of them, the target too: two transactions each locking only "the others" would not meet.
+        const admins = await tx
+          .select({ id: users.id })
+          .from(users)
+          .where(and(eq(users.role, 'admin'), isNull(users.disabledAt)))
+          .for('update');
+        if (!admins.some((admin) => admin.id !== userId)) throw new AppError('conflict', 'this is the last enabled admin account; make another admin first');
       }
       if (change.role && change.role !== user.role) {
         await tx.update(users).set({ role: change.role }).where(eq(users.id, userId));

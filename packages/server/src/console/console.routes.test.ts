@@ -79,6 +79,7 @@ describeServer('console accounts', ({ server }) => {
       'GET /api/console/users': { request: () => ({ method: 'GET', url: '/api/console/users' }), expected: [401, 404, 404, 200] },
       'POST /api/console/users': { request: () => ({ method: 'POST', url: '/api/console/users', payload: { email: `new-${Math.random()}@hotline.example`, role: 'analyst' } }), expected: [401, 404, 404, 201] },
       'PATCH /api/console/users/:id': { request: () => ({ method: 'PATCH', url: `/api/console/users/${target}`, payload: { role: 'supervisor' } }), expected: [401, 404, 404, 204] },
+      'POST /api/console/users/:id/enrolment': { request: () => ({ method: 'POST', url: `/api/console/users/${target}/enrolment` }), expected: [401, 404, 404, 201] },
       'GET /api/console/queue': { request: () => ({ method: 'GET', url: '/api/console/queue' }), expected: [401, 200, 200, 404] },
       'POST /api/console/queue/claim': { request: () => ({ method: 'POST', url: '/api/console/queue/claim' }), expected: [401, 200, 200, 404] },
       'POST /api/console/items/:id/release': { request: () => ({ method: 'POST', url: `/api/console/items/${target}/release` }), expected: [401, 404, 404, 404] },

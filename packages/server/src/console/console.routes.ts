@@ -208,7 +208,20 @@ export function consoleRoutes({ accounts, review, takedown, escalations, helplin
         schema: {
           tags: ['console'],
           summary: 'Accounts',
-          response: { 200: z.object({ users: z.array(z.object({ id: z.string(), email: z.string(), role: z.enum(USER_ROLES), enrolled: z.boolean(), disabled: z.boolean() })) }) },
+          response: {
+            200: z.object({
+              users: z.array(
+                z.object({
+                  id: z.string(),
+                  email: z.string(),
+                  role: z.enum(USER_ROLES),
+                  enrolled: z.boolean(),
+                  disabled: z.boolean(),
+                  enrolmentExpiresAt: z.string().nullable().describe('For an account not enrolled: when its newest enrolment link expires (past: the invitation lapsed)'),
+                }),
+              ),
+            }),
+          },
         },
       },
       async () => ({ users: await accounts.listUsers() }),
@@ -246,6 +259,23 @@ export function consoleRoutes({ accounts, review, takedown, escalations, helplin
         const { role, disabled } = request.body;
         await accounts.updateUser(request.params.id, { ...(role ? { role } : {}), ...(disabled === undefined ? {} : { disabled }) }, `user:${session(request).user.id}`);
         return reply.code(204).send();
+      },
+    );
+
+    app.post(
+      '/api/console/users/:id/enrolment',
+      {
+        config: { access: ['admin'] },
+        schema: {
+          tags: ['console'],
+          summary: 'A new one-time enrolment link: renews a lapsed invitation, or resets access (password and authenticator removed, sessions ended, earlier links void)',
+          params: z.object({ id: z.uuid() }),
+          response: { 201: z.object({ userId: z.string(), enrolmentToken: z.string() }) },
+        },
+      },
+      async (request, reply) => {
+        const { userId, enrolmentToken } = await accounts.renewEnrolment({ userId: request.params.id }, `user:${session(request).user.id}`);
+        return reply.code(201).header('cache-control', 'no-store').send({ userId, enrolmentToken });
       },
     );
 

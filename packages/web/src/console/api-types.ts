@@ -3390,6 +3390,8 @@ export interface paths {
                                 disabled: boolean;
                                 email: string;
                                 enrolled: boolean;
+                                /** @description For an account not enrolled: when its newest enrolment link expires (past: the invitation lapsed) */
+                                enrolmentExpiresAt: string | null;
                                 id: string;
                                 /** @enum {string} */
                                 role: "analyst" | "supervisor" | "admin";
@@ -3531,6 +3533,66 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/console/users/{id}/enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new one-time enrolment link: renews a lapsed invitation, or resets access (password and authenticator removed, sessions ended, earlier links void) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            enrolmentToken: string;
+                            userId: string;
+                        };
+                    };
+                };
+                /** @description An error: a code from a closed set, a message for people, and for validation failures the paths that failed (never the values). */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                details?: {
+                                    message: string;
+                                    path: string;
+                                }[];
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/partner/v1/feed": {

@@ -2,11 +2,14 @@
 // account and a one-time enrolment link, shown once: the token rides in the
 // link's fragment, which browsers never send to a server, so it stays out of
 // every access log. Disabling ends the account's sessions at once. An admin
-// cannot disable or demote themselves (the server refuses it too).
+// cannot disable or demote themselves (the server refuses it too). "New link"
+// renews an invitation that lapsed; "Reset access" lets back in someone who
+// lost their authenticator or password (both void earlier links).
 
 import { type RefObject, type SyntheticEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Answer, ApiError, call, client } from '../api.ts';
+import { formatDateTime } from '../i18n.ts';
 import { type Role, useSession } from '../session.tsx';
 import { ErrorText, PageTitle, errorMessage, useLoad, useShortcuts, LoadedView } from '../ui.tsx';
 import { type ConfirmRequest, ConfirmDialog, LiveStatus, ResultPanel, SecretField, ShortcutHint, fieldsInError } from './widgets.tsx';
@@ -21,7 +24,7 @@ export function UsersPage() {
   const users = useLoad(() => call(client.GET('/api/console/users')), []);
   const [status, setStatus] = useState('');
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
-  const [invited, setInvited] = useState<{ email: string; link: string } | null>(null);
+  const [invited, setInvited] = useState<{ email: string; link: string; renewed: boolean } | null>(null);
   const emailField = useRef<HTMLInputElement>(null);
 
   useShortcuts({ i: () => emailField.current?.focus() });
@@ -33,6 +36,13 @@ export function UsersPage() {
     else setStatus(t(change.disabled === true ? 'users.disabledDone' : 'users.enabledDone', { email: user.email }));
   };
 
+  const renew = async (user: User) => {
+    const renewed = await call(client.POST('/api/console/users/{id}/enrolment', { params: { path: { id: user.id } } }));
+    setInvited({ email: user.email, link: enrolmentLink(renewed.enrolmentToken), renewed: true });
+    setStatus(t('users.renewedDone', { email: user.email }));
+    users.reload();
+  };
+
   return (
     <>
       <PageTitle title={t('users.title')}>{t('users.title')}</PageTitle>
@@ -41,7 +51,7 @@ export function UsersPage() {
 
       {invited && (
         <ResultPanel
-          title={t('users.linkTitle', { email: invited.email })}
+          title={t(invited.renewed ? 'users.newLinkTitle' : 'users.linkTitle', { email: invited.email })}
           dismissLabel={t('secret.saved')}
           onDismiss={() => {
             setInvited(null);
@@ -58,7 +68,7 @@ export function UsersPage() {
       <InviteForm
         emailField={emailField}
         onInvited={(email, token) => {
-          setInvited({ email, link: `${window.location.origin}/console/enrol#${token}` });
+          setInvited({ email, link: enrolmentLink(token), renewed: false });
           setStatus('');
           users.reload();
         }}
@@ -86,6 +96,15 @@ export function UsersPage() {
                       self={user.id === me.user.id}
                       onRole={(role) => update(user, { role })}
                       onEnable={() => update(user, { disabled: false })}
+                      onRenew={() => {
+                        const reset = user.enrolled;
+                        setConfirm({
+                          title: t(reset ? 'users.resetTitle' : 'users.renewTitle', { email: user.email }),
+                          body: <p>{t(reset ? 'users.resetBody' : 'users.renewBody')}</p>,
+                          confirmLabel: t(reset ? 'users.reset' : 'users.renew'),
+                          onConfirm: () => renew(user),
+                        });
+                      }}
                       onDisable={() => {
                         setConfirm({
                           title: t('users.disableTitle', { email: user.email }),
@@ -112,7 +131,30 @@ export function UsersPage() {
   );
 }
 
-function UserRow({ user, self, onRole, onDisable, onEnable }: { user: User; self: boolean; onRole: (role: Role) => Promise<void>; onDisable: () => void; onEnable: () => Promise<void> }) {
+/** The token rides in the fragment: browsers never send it to a server. */
+function enrolmentLink(token: string): string {
+  return `${window.location.origin}/console/enrol#${token}`;
+}
+
+function EnrolmentState({ user }: { user: User }) {
+  const { t, i18n } = useTranslation('admin');
+  if (user.disabled) return <span className="badge">{t('users.disabled')}</span>;
+  if (user.enrolled) return <>{t('users.active')}</>;
+  const expires = user.enrolmentExpiresAt;
+  if (expires === null || Date.parse(expires) <= Date.now()) return <span className="badge warn">{t('users.lapsed')}</span>;
+  return <span className="badge">{t('users.pendingUntil', { time: formatDateTime(expires, i18n.language) })}</span>;
+}
+
+interface UserRowProps {
+  user: User;
+  self: boolean;
+  onRole: (role: Role) => Promise<void>;
+  onDisable: () => void;
+  onEnable: () => Promise<void>;
+  onRenew: () => void;
+}
+
+function UserRow({ user, self, onRole, onDisable, onEnable, onRenew }: UserRowProps) {
   const { t } = useTranslation('admin');
   const [role, setRole] = useState<Role>(user.role);
   const [error, setError] = useState<unknown>(null);
@@ -165,7 +207,7 @@ function UserRow({ user, self, onRole, onDisable, onEnable }: { user: User; self
         )}
       </td>
       <td>
-        {user.disabled ? <span className="badge">{t('users.disabled')}</span> : user.enrolled ? t('users.active') : <span className="badge">{t('users.pending')}</span>}
+        <EnrolmentState user={user} />
       </td>
       <td className="actions">
         {self ? (
@@ -175,9 +217,14 @@ function UserRow({ user, self, onRole, onDisable, onEnable }: { user: User; self
             {t('users.enable')}
           </button>
         ) : (
-          <button type="button" className="small danger" disabled={busy} onClick={onDisable} aria-label={t('users.disableOf', { email: user.email })}>
-            {t('users.disable')}
-          </button>
+          <>
+            <button type="button" className="small" disabled={busy} onClick={onRenew} aria-label={t(user.enrolled ? 'users.resetOf' : 'users.renewOf', { email: user.email })}>
+              {t(user.enrolled ? 'users.reset' : 'users.renew')}
+            </button>{' '}
+            <button type="button" className="small danger" disabled={busy} onClick={onDisable} aria-label={t('users.disableOf', { email: user.email })}>
+              {t('users.disable')}
+            </button>
+          </>
         )}
         {error !== null && <ErrorText error={error} />}
       </td>
