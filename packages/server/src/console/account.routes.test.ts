@@ -83,6 +83,14 @@ describeServer('console enrolment renewal', ({ server }) => {
     expect(audit).not.toContain(token);
   });
 
+  it('spends a link once, even when it is sent twice at the same moment', async () => {
+    const { enrolmentToken } = await server().accounts.createUser(`twice-${Math.random().toString(36).slice(2)}@hotline.example`, 'analyst', 'system');
+    const { secret } = (await inject({ method: 'POST', url: '/api/console/enrol/start', payload: { token: enrolmentToken } })).json<{ secret: string }>();
+    const finish = (password: string) => inject({ method: 'POST', url: '/api/console/enrol/finish', payload: { token: enrolmentToken, password, code: totpCode(secret) } });
+    const answers = await Promise.all([finish('first passphrase here'), finish('second passphrase here')]);
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([204, 404]);
+  });
+
   it('renews an invitation that lapsed before it was used', async () => {
     const admin = await consoleUser(server(), 'admin');
     const { userId, enrolmentToken } = await server().accounts.createUser(`late-${Math.random().toString(36).slice(2)}@hotline.example`, 'supervisor', 'system');
