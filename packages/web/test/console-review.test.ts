@@ -10,9 +10,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../test/browser.ts';
+import { caseItems } from '../../server/src/db/schema.ts';
 import { mediaTypeOf, sniffMediaType } from '../src/console/review/media-type.ts';
 import { seriousViolations } from './axe.ts';
 import { TEXTS, consolePage, consoleScreenshot, createStaff, signIn } from './console.ts';
@@ -184,6 +186,10 @@ describe('queue and review', () => {
     await page.getByText('A video of me at 16 on this site.').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await consoleScreenshot(page, 'review-url');
+    // The reservation lapses while the analyst reads: the item is still theirs to decide, and the page says so.
+    await portal.server.database.db.update(caseItems).set({ claimExpiresAt: new Date(Date.now() - 60_000) }).where(eq(caseItems.id, itemIdOf(page)));
+    await page.reload();
+    await page.getByText(r.claim.mineLapsed.split('{{')[0]!.trim()).waitFor();
 
     // `2`: intimate, minor → straight to the next item, the adult's first photo.
     await page.keyboard.press('2');

@@ -7,7 +7,9 @@ import type { InjectOptions } from 'fastify';
 import sharp from 'sharp';
 import { beforeAll, expect, it } from 'vitest';
 import { PDQ_DIR, VPDQ_DIR } from '../../../../test/reference.ts';
+import { eq } from 'drizzle-orm';
 import { type ConsoleLogin, as, consoleUser } from '../../test/console.ts';
+import { caseItems } from '../db/schema.ts';
 import { describeServer, multipart } from '../../test/server.ts';
 
 const jpeg = (file: string) => readFileSync(join(PDQ_DIR, file));
@@ -159,6 +161,35 @@ describeServer('review', ({ server, dataDir }) => {
     expect(stats.bank.verified).toBeGreaterThanOrEqual(2);
     const bad = await inject(as(supervisor, { method: 'GET', url: '/api/console/stats?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z' }));
     expect(bad.statusCode).toBe(400);
+  });
+
+  it('lets the holder of a lapsed claim decide, unless another analyst has taken the item since', async () => {
+    const token = await openCase('adult');
+    await inject(victim(token, { method: 'POST', url: '/api/victim/case/items', payload: { items: [{ type: 'url', url: 'https://slow.example/1' }, { type: 'url', url: 'https://slow.example/2' }] } }));
+    const [slow, taken] = (await view(token)).items;
+    const claimUntil = async (who: ConsoleLogin, itemId: string) => {
+      for (;;) {
+        const next = (await inject(as(who, { method: 'POST', url: '/api/console/queue/claim' }))).json<{ item: { itemId: string } | null }>().item;
+        if (!next) throw new Error('item never reached');
+        if (next.itemId === itemId) return;
+      }
+    };
+    const lapse = (itemId: string) => server().database.db.update(caseItems).set({ claimExpiresAt: new Date(Date.now() - 60_000) }).where(eq(caseItems.id, itemId));
+    const decide = (who: ConsoleLogin, itemId: string) => inject(as(who, { method: 'POST', url: `/api/console/items/${itemId}/decision`, payload: { decision: 'ncii_adult' } }));
+
+    // Twenty minutes on a hard case: nobody took it, so the decision stands.
+    await claimUntil(analyst, slow!.id);
+    await lapse(slow!.id);
+    expect((await decide(analyst, slow!.id)).statusCode).toBe(204);
+
+    // Lapsed, and a colleague took it over: theirs now.
+    await claimUntil(analyst, taken!.id);
+    await lapse(taken!.id);
+    await claimUntil(supervisor, taken!.id);
+    const late = await decide(analyst, taken!.id);
+    expect(late.statusCode).toBe(409);
+    expect(late.json()).toMatchObject({ error: { code: 'conflict', message: 'another analyst holds this item now' } });
+    expect((await decide(supervisor, taken!.id)).statusCode).toBe(204);
   });
 
   it('previews a video from one of its frames', async () => {

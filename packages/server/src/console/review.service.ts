@@ -1,5 +1,6 @@
 // The analysts' review queue: what needs a human decision, minors first and
-// then the oldest; one analyst at a time per item (a claim that expires);
+// then the oldest; one analyst at a time per item (a claim that lapses after
+// CLAIM_MINUTES, when another analyst may take the item over);
 // decisions from a fixed taxonomy that change the bank and erase the media.
 //
 // What is reviewable: URLs (someone must look at the page and send a notice)
@@ -202,7 +203,7 @@ export class ReviewService {
   }
 
   /**
-   * Decides an item the analyst holds. Content shared without consent (or a
+   * Decides an item the analyst holds (or held: see below). Content shared without consent (or a
    * duplicate of it): the item's hashes become verified in the bank. Not
    * intimate / not actionable: its hashes leave the bank unless another open
    * case holds them. Either way the uploaded media are erased.
@@ -214,7 +215,10 @@ export class ReviewService {
       const [item] = await tx.select().from(caseItems).where(eq(caseItems.id, itemId)).for('update');
       if (!item) throw new AppError('not_found');
       if (item.decision !== null) throw new AppError('conflict', 'this item is already decided');
-      if (item.claimedBy !== userId || !item.claimExpiresAt || item.claimExpiresAt < now) throw new AppError('conflict', 'claim the item before deciding it');
+      // A claim that lapsed lets another analyst take the item, but until one
+      // does it is still the holder's: a hard case can take longer than
+      // CLAIM_MINUTES, and the work done on it must not be thrown away.
+      if (item.claimedBy !== userId) throw new AppError('conflict', item.claimedBy === null ? 'claim the item before deciding it' : 'another analyst holds this item now');
 
       await this.applyDecision(tx, itemId, item.kind, input, userId, now, item.status);
       const media = await tx.select({ id: mediaObjects.id }).from(mediaObjects).where(and(eq(mediaObjects.itemId, itemId), isNull(mediaObjects.deletedAt)));

@@ -9,6 +9,7 @@ export const review = {
     kind: { url: 'URL', photo: 'Photo', video: 'Video' },
     claim: {
       mine: 'You hold this item until {{time}}.',
+      mineLapsed: 'You still hold this item, but your reservation lapsed at {{time}}: a colleague may take it over from the queue. Decide now to keep your work.',
       other: 'Another reviewer holds this item (until {{time}}). You can read it, not decide it.',
       free: 'Nobody holds this item. Claim items from the queue to decide them.',
       decided: 'Decided on {{date}}: {{decision}}.',
@@ -168,6 +169,7 @@ export const review = {
     kind: { url: 'URL', photo: 'Photo', video: 'Vidéo' },
     claim: {
       mine: "Vous avez cet élément en charge jusqu'à {{time}}.",
+      mineLapsed: "Vous avez toujours cet élément en charge, mais votre réservation a expiré à {{time}} : un·e collègue peut le reprendre depuis la file d'attente. Décidez maintenant pour garder votre travail.",
       other: "Un·e autre analyste a pris cet élément en charge (jusqu'à {{time}}). Vous pouvez le consulter, pas décider.",
       free: "Personne n'a pris cet élément en charge. Prenez les éléments depuis la file d'attente pour décider.",
       decided: 'Décidé le {{date}} : {{decision}}.',

@@ -494,7 +494,9 @@ function Review({ detail, reload }: { detail: Detail; reload: () => void }) {
           ? t('claim.decided', { date: formatDateTime(item.decidedAt, i18n.language), decision: t(`decisions.${item.decision}`) })
           : item.claimedBy === null
             ? t('claim.free')
-            : t(mine ? 'claim.mine' : 'claim.other', { time: formatDateTime(item.claimExpiresAt, i18n.language) })}
+            : t(mine ? (item.claimExpiresAt !== null && Date.parse(item.claimExpiresAt) < Date.now() ? 'claim.mineLapsed' : 'claim.mine') : 'claim.other', {
+                time: formatDateTime(item.claimExpiresAt, i18n.language),
+              })}
       </p>
       <div className="review-grid">
         <div className="review-main">
