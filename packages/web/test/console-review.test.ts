@@ -7,6 +7,7 @@
 // roles (admin: not found; another analyst: read-only; supervisor: reverse);
 // axe, screenshots, and no CSP violation or page error.
 
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ import { seriousViolations } from './axe.ts';
 import { TEXTS, consolePage, consoleScreenshot, createStaff, signIn } from './console.ts';
 import { makePhotos, makeVideo } from './fixtures.ts';
 import { type Portal, startPortal } from './harness.ts';
-import { addUrls, openCase, sendMedia } from './victim-api.ts';
+import { addFingerprints, addUrls, openCase, sendMedia } from './victim-api.ts';
 
 const q = TEXTS.en.queue;
 const r = TEXTS.en.review;
@@ -426,6 +427,36 @@ describe('queue and review', () => {
     await page.getByText(fill(fr.items.shown, { shown: 100, count: 250 })).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await consoleScreenshot(page, 'review-fr');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('lists the near entries already in the bank: a photo a few bits off, a re-encoded video by the frames it shares', async () => {
+    const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+    const pdq = hex(32);
+    const nearPdq = (parseInt(pdq[0]!, 16) ^ 0b0111).toString(16) + pdq.slice(1); // three bits off
+    const frames = Array.from({ length: 8 }, (_, i) => ({ frame: i * 25, quality: 100, pdq: hex(32), timestamp: i }));
+    await addFingerprints(portal.server, await openCase(portal.server, { ageGroup: 'adult' }), [
+      { type: 'photo', pdq, quality: 100 },
+      { type: 'video', md5: hex(16), vpdq: frames },
+    ]);
+    const [photo, video] = await addFingerprints(portal.server, await openCase(portal.server, { ageGroup: 'adult' }), [
+      { type: 'photo', pdq: nearPdq, quality: 100 },
+      // Re-encoded: another MD5, each frame a few bits off (the very same hashes would be the same bank entry).
+      { type: 'video', md5: hex(16), vpdq: frames.map((f) => ({ ...f, pdq: f.pdq.slice(0, 63) + (parseInt(f.pdq[63]!, 16) ^ 0b1011).toString(16) })) },
+    ]);
+    await portal.server.bankIndex.refresh();
+    const analyst = await createStaff(portal.server, 'analyst');
+    const { page, context, problems } = await consolePage(browser);
+    await signIn(page, portal.origin, analyst, `/console/items/${photo}`);
+    const near = page.getByRole('table', { name: r.matches.caption });
+    await near.getByRole('cell', { name: fill(r.matches.bits_other, { count: 3 }), exact: true }).waitFor();
+    await page.goto(`${portal.origin}/console/items/${video}`);
+    await near.getByRole('cell', { name: fill(r.matches.frames, { item: 100, bank: 100 }), exact: true }).waitFor();
+    // Sent in private mode: only fingerprints, never the file, and the page says so (not "erased").
+    await page.getByText(r.media.fingerprintsOnly).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await consoleScreenshot(page, 'review-near-video');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -54,3 +54,13 @@ export async function sendMedia(server: RunningServer, victim: VictimCase, path:
   if (sent.statusCode !== 201) throw new Error(`media refused: ${sent.statusCode} ${sent.body}`);
   return sent.json<{ itemId: string }>().itemId;
 }
+
+/** Adds fingerprints (photo PDQ, video MD5 + vPDQ) in one batch, as the portal sends them in private mode; returns their item ids in order. */
+export async function addFingerprints(server: RunningServer, victim: VictimCase, items: readonly object[]): Promise<string[]> {
+  const added = await server.app.inject({ method: 'POST', url: '/api/victim/case/items', headers: { authorization: `Bearer ${victim.token}` }, payload: { items } });
+  const results = added.json<{ results: ({ ok: true; itemId: string } | { ok: false; reason: string })[] }>().results;
+  return results.map((r) => {
+    if (!r.ok) throw new Error(`fingerprint refused: ${r.reason}`);
+    return r.itemId;
+  });
+}

@@ -13,7 +13,8 @@ import { repeatEvery } from '../jobs/periodic.ts';
 
 const PAGE = 5000;
 
-function framesOf(value: string): VpdqFrame[] {
+/** The frames of a stored vPDQ value (one line a frame). */
+export function framesOf(value: string): VpdqFrame[] {
   const frames: VpdqFrame[] = [];
   for (const line of value.split('\n')) {
     const frame = parseVpdqLine(line);

@@ -121,8 +121,8 @@ describeServer(
       const { case: secondCase, matches } = await detail(secondItem!);
       // The first case's photo at 12 bits, and this case's other photo at 12 − 6 = 6 bits: nearest first.
       expect(matches).toEqual([
-        { signalType: 'pdq', distance: 6, verified: false, status: 'active', sameCase: true, decision: null },
-        { signalType: 'pdq', distance: 12, verified: false, status: 'active', sameCase: false, decision: 'ncii_adult' },
+        { signalType: 'pdq', distance: 6, frames: null, verified: false, status: 'active', sameCase: true, decision: null },
+        { signalType: 'pdq', distance: 12, frames: null, verified: false, status: 'active', sameCase: false, decision: 'ncii_adult' },
       ]);
       const firstCase = (await detail(firstItem!)).case;
       const body = JSON.stringify(matches);
@@ -134,6 +134,30 @@ describeServer(
       ]);
       expect((await detail(sameCaseItem!)).matches.map((m) => m.distance)).toEqual([6, 6]);
       expect(secondCase.id).not.toBe(firstCase.id);
+    });
+
+    it('shows a re-encoded copy (another MD5) and a clip of a banked video by their frames, and not a video that shares two frames', async () => {
+      const frames = Array.from({ length: 10 }, (_, i) => ({ frame: i * 30, quality: 100, pdq: randomPdq(), timestamp: i }));
+      const randomMd5 = () => randomPdq().slice(0, 32);
+      const first = await openCase();
+      const [original] = await addItems(first, [{ type: 'video', md5: randomMd5(), vpdq: frames }]);
+      const second = await openCase();
+      const [reencoded, clip, unrelated] = await addItems(second, [
+        // Every frame a few bits off, as a re-encode leaves them.
+        { type: 'video', md5: randomMd5(), vpdq: frames.map((f) => ({ ...f, pdq: flipBits(f.pdq, 5) })) },
+        // The first half: all of the clip is in the banked video, half of the banked video is in the clip.
+        { type: 'video', md5: randomMd5(), vpdq: frames.slice(0, 5) },
+        // Two frames in common and eight others: too little to say it is the same video.
+        { type: 'video', md5: randomMd5(), vpdq: frames.map((f, i) => (i < 2 ? f : { ...f, pdq: randomPdq() })) },
+      ]);
+      await server().bankIndex.refresh();
+      const video = (item: number, bank: number, sameCase: boolean) => ({ signalType: 'vpdq', distance: null, frames: { item, bank }, verified: false, status: 'active', sameCase, decision: null });
+
+      // The most alike first: the whole copy, then the clip.
+      expect((await detail(reencoded!)).matches).toEqual([video(100, 100, false), video(50, 100, true)]);
+      expect((await detail(original!)).matches).toEqual([video(100, 100, false), video(50, 100, false)]);
+      expect((await detail(clip!)).matches).toEqual([video(100, 50, false), video(100, 50, true)]);
+      expect((await detail(unrelated!)).matches).toEqual([]);
     });
 
     it('the audit log, newest first, a page at a time, with staff e-mails and an action filter; bad queries are 400', async () => {

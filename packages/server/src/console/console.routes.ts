@@ -396,7 +396,7 @@ export function consoleRoutes({ accounts, review, takedown, escalations, helplin
         config: { access: REVIEWERS },
         schema: {
           tags: ['console'],
-          summary: "An item with its case's context, its host, its hashes' state, bank entries near them (matches: PDQ ≤ 31, MD5 exact; of another case only whether it is this one), notices, re-checks and escalations",
+          summary: "An item with its case's context, its host, its hashes' state, bank entries near them (matches: PDQ ≤ 31, MD5 exact, vPDQ by shared frames; of another case only whether it is this one), notices, re-checks and escalations",
           params: itemParams,
           response: {
             200: z.object({
@@ -430,7 +430,20 @@ export function consoleRoutes({ accounts, review, takedown, escalations, helplin
                 itemCount: z.number().int(),
               }),
               bank: z.array(z.object({ signalType: z.string(), verified: z.boolean(), status: z.string() })),
-              matches: z.array(z.object({ signalType: z.string(), distance: z.number().int(), verified: z.boolean(), status: z.string(), sameCase: z.boolean(), decision: decision.nullable() })),
+              matches: z.array(
+                z.object({
+                  signalType: z.string(),
+                  distance: z.number().int().nullable().describe('PDQ: Hamming distance (≤ 31); MD5: 0; vPDQ: null (see frames)'),
+                  frames: z
+                    .object({ item: z.number().int(), bank: z.number().int() })
+                    .nullable()
+                    .describe("vPDQ: percent of this video's distinct frames found in the bank's video, and of the bank video's found in this one"),
+                  verified: z.boolean(),
+                  status: z.string(),
+                  sameCase: z.boolean(),
+                  decision: decision.nullable(),
+                }),
+              ),
               hostEntry: hostView.nullable(),
               notices: z.array(noticeView),
               checks: z.array(checkView),

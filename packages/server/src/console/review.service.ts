@@ -15,7 +15,7 @@ import { and, asc, count, desc, eq, gt, gte, inArray, isNull, sql } from 'drizzl
 import sharp from 'sharp';
 import { type Key, decrypt, unwrapKey } from '../crypto/envelope.ts';
 import { appendAudit } from '../audit/audit.ts';
-import type { BankIndex } from '../bank/bank-index.ts';
+import { type BankIndex, framesOf } from '../bank/bank-index.ts';
 import { type BankEntry, entriesOfItems, verifyItemEntries, withdrawRejectedItemEntries } from '../bank/bank.repository.ts';
 import { type Database, type Executor, queryRows } from '../db/database.ts';
 import { DECISIONS, ITEM_STATUSES, NOT_ACTIONABLE_REASONS, auditLog, caseItems, cases, itemBankEntries, itemEvents, mediaObjects } from '../db/schema.ts';
@@ -86,8 +86,10 @@ export interface ItemDetail {
  */
 export interface ItemMatch {
   readonly signalType: string;
-  /** Hamming distance for PDQ (at most MATCH_DISTANCE); 0 for an exact MD5. */
-  readonly distance: number;
+  /** Hamming distance for PDQ (at most MATCH_DISTANCE); 0 for an exact MD5; null for vPDQ (see `frames`). */
+  readonly distance: number | null;
+  /** For vPDQ: the share (percent) of this video's distinct frames found in the bank's video, and of the bank video's found in this one. */
+  readonly frames: { readonly item: number; readonly bank: number } | null;
   readonly verified: boolean;
   readonly status: string;
   /** Whether an item of this item's own case holds the entry. */
@@ -102,7 +104,7 @@ export const MATCH_DISTANCE = 31;
 export const MAX_ITEM_MATCHES = 20;
 
 /** The part of the in-memory bank the review needs: near and exact lookups. */
-export type BankLookup = Pick<BankIndex, 'matchPdq' | 'matchMd5'>;
+export type BankLookup = Pick<BankIndex, 'matchPdq' | 'matchMd5' | 'matchVpdq'>;
 
 export interface CaseItemSummary {
   readonly id: string;
@@ -323,18 +325,20 @@ export class ReviewService {
   }
 
   /**
-   * Bank entries within match distance of the item's own (PDQ ≤ 31, MD5
-   * exact), from the in-memory bank the partners match against: active
-   * entries only, its own excluded, the nearest first. vPDQ is left out: its
-   * match is a share of frames, not a distance.
+   * Bank entries near the item's own, from the in-memory bank the partners
+   * match against: PDQ within MATCH_DISTANCE, MD5 exact, vPDQ by the share of
+   * frames both videos have in common (the partners' rule: a re-encoded video
+   * has another MD5, and only its frames show it is the same). Active entries
+   * only, its own excluded; exact and near images first, then videos, the
+   * most alike first.
    */
   private async matchesOf(caseId: string, own: readonly BankEntry[]): Promise<ItemMatch[]> {
     const ownIds = new Set(own.map((e) => e.id));
-    const nearest = new Map<number, { entry: BankEntry; distance: number }>();
-    const keep = (entry: BankEntry, distance: number) => {
+    const nearest = new Map<number, { entry: BankEntry; distance: number | null; frames: ItemMatch['frames'] }>();
+    const keep = (entry: BankEntry, distance: number | null, frames: ItemMatch['frames'] = null) => {
       if (ownIds.has(entry.id)) return;
       const seen = nearest.get(entry.id);
-      if (!seen || distance < seen.distance) nearest.set(entry.id, { entry, distance });
+      if (!seen || (distance ?? Infinity) < (seen.distance ?? Infinity)) nearest.set(entry.id, { entry, distance, frames });
     };
     for (const e of own) {
       if (e.signalType === 'pdq') {
@@ -343,9 +347,13 @@ export class ReviewService {
       } else if (e.signalType === 'md5') {
         const hash = parseMd5(e.value);
         if (hash.ok) for (const entry of this.deps.bank.matchMd5(hash.value)) keep(entry, 0);
+      } else {
+        for (const m of this.deps.bank.matchVpdq(framesOf(e.value))) keep(m.entry, null, { item: Math.round(m.queryMatchPercent), bank: Math.round(m.compareMatchPercent) });
       }
     }
-    const found = [...nearest.values()].sort((a, b) => a.distance - b.distance || a.entry.id - b.entry.id).slice(0, MAX_ITEM_MATCHES);
+    // Images by distance (0–31), then videos by their smaller share of frames in common (100 % first).
+    const alike = (m: { distance: number | null; frames: ItemMatch['frames'] }) => m.distance ?? 1000 - Math.min(m.frames?.item ?? 0, m.frames?.bank ?? 0);
+    const found = [...nearest.values()].sort((a, b) => alike(a) - alike(b) || a.entry.id - b.entry.id).slice(0, MAX_ITEM_MATCHES);
     if (found.length === 0) return [];
     // Who holds each entry: only "this case or not" and the latest decision leave this function.
     const holders = await this.deps.database.db
@@ -354,11 +362,12 @@ export class ReviewService {
       .innerJoin(caseItems, eq(caseItems.id, itemBankEntries.itemId))
       .where(inArray(itemBankEntries.entryId, found.map((f) => f.entry.id)))
       .orderBy(desc(caseItems.decidedAt));
-    return found.map(({ entry, distance }) => {
+    return found.map(({ entry, distance, frames }) => {
       const held = holders.filter((h) => h.entryId === entry.id);
       return {
         signalType: entry.signalType,
         distance,
+        frames,
         verified: entry.verified,
         status: entry.status,
         sameCase: held.some((h) => h.caseId === caseId),

@@ -1237,7 +1237,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An item with its case's context, its host, its hashes' state, bank entries near them (matches: PDQ ≤ 31, MD5 exact; of another case only whether it is this one), notices, re-checks and escalations */
+        /** An item with its case's context, its host, its hashes' state, bank entries near them (matches: PDQ ≤ 31, MD5 exact, vPDQ by shared frames; of another case only whether it is this one), notices, re-checks and escalations */
         get: {
             parameters: {
                 query?: never;
@@ -1326,7 +1326,13 @@ export interface paths {
                             };
                             matches: {
                                 decision: ("ncii_adult" | "ncii_minor" | "not_intimate" | "not_actionable" | "duplicate") | null;
-                                distance: number;
+                                /** @description PDQ: Hamming distance (≤ 31); MD5: 0; vPDQ: null (see frames) */
+                                distance: number | null;
+                                /** @description vPDQ: percent of this video's distinct frames found in the bank's video, and of the bank video's found in this one */
+                                frames: {
+                                    bank: number;
+                                    item: number;
+                                } | null;
                                 sameCase: boolean;
                                 signalType: string;
                                 status: string;

@@ -92,10 +92,13 @@ function RevealedVideo({ url, type, label }: { url: string; type: SafeMediaType;
   return <video ref={video} className="revealed" src={url} data-media-type={type} muted controls preload="metadata" playsInline disablePictureInPicture aria-label={label} />;
 }
 
-export function MediaPanel({ itemId, kind, hasMedia, canReveal, reveal }: { itemId: string; kind: 'photo' | 'video'; hasMedia: boolean; canReveal: boolean; reveal: Reveal }) {
+/** Why an item has no media to show: decided (erased then), its case withdrawn (erased then), or only fingerprints were ever sent. */
+export type NoMedia = 'decided' | 'withdrawn' | 'fingerprints';
+
+export function MediaPanel({ itemId, kind, hasMedia, noMedia, canReveal, reveal }: { itemId: string; kind: 'photo' | 'video'; hasMedia: boolean; noMedia: NoMedia; canReveal: boolean; reveal: Reveal }) {
   const { t } = useTranslation('review');
   const { state } = reveal;
-  if (!hasMedia) return <p className="hint">{t('media.erased')}</p>;
+  if (!hasMedia) return <p className="hint">{t(noMedia === 'decided' ? 'media.erased' : noMedia === 'withdrawn' ? 'media.withdrawn' : 'media.fingerprintsOnly')}</p>;
   const shown = state.kind === 'shown';
   return (
     <div className="media">

@@ -148,7 +148,13 @@ function BankPanel({ detail }: { detail: Detail }) {
                 {matches.map((match, i) => (
                   <tr key={i}>
                     <td>{match.signalType.toUpperCase()}</td>
-                    <td>{match.distance}</td>
+                    <td>
+                      {match.frames !== null
+                        ? t('matches.frames', match.frames)
+                        : match.distance === 0
+                          ? t('matches.exact')
+                          : t('matches.bits', { count: match.distance ?? 0 })}
+                    </td>
                     <td>{match.verified ? t('bank.yes') : t('bank.no')}</td>
                     <td>{status(match.status)}</td>
                     <td>{match.sameCase ? t('bank.yes') : t('bank.no')}</td>
@@ -502,7 +508,14 @@ function Review({ detail, reload }: { detail: Detail; reload: () => void }) {
         <div className="review-main">
           <section aria-labelledby="item-title" className="card">
             <h2 id="item-title">{item.kind === 'url' ? t('url.title') : t('media.title')}</h2>
-            {item.kind === 'url' ? <UrlPanel detail={detail} /> : <MediaPanel itemId={item.id} kind={item.kind} hasMedia={item.hasMedia} canReveal={mine} reveal={reveal} />}
+            {item.kind === 'url' ? <UrlPanel detail={detail} /> : <MediaPanel
+                itemId={item.id}
+                kind={item.kind}
+                hasMedia={item.hasMedia}
+                noMedia={item.decision !== null ? 'decided' : detail.case.status === 'withdrawn' ? 'withdrawn' : 'fingerprints'}
+                canReveal={mine}
+                reveal={reveal}
+              />}
           </section>
           {mine && (
             <section aria-labelledby="decide-title" className="card decide">
