@@ -184,6 +184,8 @@ describe('takedowns', () => {
     const outbox = page.getByRole('table', { name: m.captions.outbox });
     await outbox.waitFor();
     expect(await outbox.getByRole('row').count()).toBe(2);
+    // Each notice names its case, a link to it.
+    expect(await outbox.getByRole('link', { name: new RegExp(`^${m.caseLink.split('{{')[0]!}`) }).count()).toBe(1);
     expect(await seriousViolations(page)).toEqual([]);
     await consoleScreenshot(page, 'takedowns-outbox');
     const [eml] = await Promise.all([page.waitForEvent('download'), outbox.getByRole('button', { name: /Download \.eml/ }).click()]);

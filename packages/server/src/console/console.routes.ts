@@ -554,7 +554,14 @@ export function consoleRoutes({ accounts, review, takedown, escalations, helplin
 
     app.get(
       '/api/console/notices/outbox',
-      { config: { access: REVIEWERS }, schema: { tags: ['console'], summary: 'Notices waiting for an analyst to download and send', response: { 200: z.object({ notices: z.array(noticeView) }) } } },
+      {
+        config: { access: REVIEWERS },
+        schema: {
+          tags: ['console'],
+          summary: 'Notices waiting for an analyst to download and send, each with its case and the item\'s place in it',
+          response: { 200: z.object({ notices: z.array(noticeView.extend({ caseId: z.string(), position: z.number().int() })) }) },
+        },
+      },
       async () => ({ notices: await takedown.outbox() }),
     );
 

@@ -48,7 +48,8 @@ describeServer(
     }
     const detail = async (itemId: string) =>
       (await inject(as(analyst, { method: 'GET', url: `/api/console/items/${itemId}` }))).json<{
-        item: { status: string; notifiedAt: string | null; removedAt: string | null };
+        case: { id: string };
+        item: { status: string; position: number; notifiedAt: string | null; removedAt: string | null };
         notices: { status: string; sentAt: string | null }[];
         checks: { outcome: string; manual: boolean }[];
         escalations: { reference: string }[];
@@ -120,8 +121,11 @@ describeServer(
         const notice = created.json<{ id: string; reference: string; status: string; channel: string }>();
         expect(notice).toMatchObject({ status: 'outbox', channel: 'outbox' });
         expect((await victimView(token)).items.find((i) => i.id === urlItem)!.status).toBe('in_review');
-        const outbox = (await inject(as(analyst, { method: 'GET', url: '/api/console/notices/outbox' }))).json<{ notices: { id: string }[] }>();
-        expect(outbox.notices.map((n) => n.id)).toContain(notice.id);
+        const outbox = (await inject(as(analyst, { method: 'GET', url: '/api/console/notices/outbox' }))).json<{ notices: { id: string; itemId: string; caseId: string; position: number }[] }>();
+        // With its case and the item's place there, to open the case from the outbox.
+        const waiting = outbox.notices.find((n) => n.id === notice.id);
+        const item = await detail(urlItem);
+        expect(waiting).toMatchObject({ itemId: urlItem, caseId: item.case.id, position: item.item.position });
 
         const download = await inject(as(analyst, { method: 'POST', url: `/api/console/notices/${notice.id}/download` }));
         expect(download.statusCode).toBe(200);

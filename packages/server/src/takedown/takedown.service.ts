@@ -272,9 +272,15 @@ export class TakedownService {
     return 'done';
   }
 
-  async outbox(): Promise<NoticeView[]> {
-    const rows = await this.deps.database.db.select().from(notices).where(eq(notices.status, 'outbox')).orderBy(asc(notices.createdAt));
-    return rows.map(noticeView);
+  /** Notices waiting to be downloaded and sent, the oldest first, each with its case and its place there (to open the case from the list). */
+  async outbox(): Promise<(NoticeView & { caseId: string; position: number })[]> {
+    const rows = await this.deps.database.db
+      .select({ notice: notices, caseId: caseItems.caseId, position: caseItems.position })
+      .from(notices)
+      .innerJoin(caseItems, eq(caseItems.id, notices.itemId))
+      .where(eq(notices.status, 'outbox'))
+      .orderBy(asc(notices.createdAt));
+    return rows.map((row) => ({ ...noticeView(row.notice), caseId: row.caseId, position: row.position }));
   }
 
   /**

@@ -2329,7 +2329,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Notices waiting for an analyst to download and send */
+        /** Notices waiting for an analyst to download and send, each with its case and the item's place in it */
         get: {
             parameters: {
                 query?: never;
@@ -2347,6 +2347,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             notices: {
+                                caseId: string;
                                 /** @enum {string} */
                                 channel: "email" | "outbox";
                                 createdAt: string;
@@ -2355,6 +2356,7 @@ export interface paths {
                                 itemId: string;
                                 /** @enum {string} */
                                 language: "fr" | "en";
+                                position: number;
                                 recipient: string | null;
                                 reference: string;
                                 sentAt: string | null;

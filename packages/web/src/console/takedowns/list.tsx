@@ -235,6 +235,7 @@ function Outbox({ notices, error, onRetry, announce, onChanged }: { notices: Not
           <caption>{t('captions.outbox')}</caption>
           <thead>
             <tr>
+              <th scope="col">{t('columns.case')}</th>
               <th scope="col">{t('columns.reference')}</th>
               <th scope="col">{t('columns.created')}</th>
               <th scope="col">{t('columns.recipient')}</th>
@@ -245,6 +246,17 @@ function Outbox({ notices, error, onRetry, announce, onChanged }: { notices: Not
           <tbody>
             {notices.map((notice) => (
               <tr key={notice.id}>
+                <td>
+                  <a
+                    href={caseTakedownsPath(notice.caseId, notice.itemId)}
+                    onClick={(event) => {
+                      event.preventDefault();
+                      navigate(caseTakedownsPath(notice.caseId, notice.itemId));
+                    }}
+                  >
+                    {t('caseLink', { id: shortId(notice.caseId) })} · {notice.position}
+                  </a>
+                </td>
                 <td>
                   <code>{notice.reference}</code>
                 </td>
