@@ -136,7 +136,7 @@ function CaseDetails({
   const [busy, setBusy] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
   const withdrawn = view.status === 'withdrawn';
-  const verifyAllowed = view.ageGroup !== 'minor' || config?.allowMinorMedia === true;
+  const verifyAllowed = view.ageGroup === 'adult' || config?.allowMinorMedia === true;
 
   const addItems = async () => {
     const lines = urlLines(urls);

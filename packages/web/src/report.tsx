@@ -44,7 +44,8 @@ export function Report({ config, go }: { config: PortalPublicConfig | null; go: 
     title.current?.focus();
   }, [step, done]);
 
-  const verifyAllowed = age !== 'minor' || config?.allowMinorMedia === true;
+  // "Not sure" may be a minor: no files either, only their fingerprints.
+  const verifyAllowed = age === 'adult' || config?.allowMinorMedia === true;
   const lines = urlLines(urls);
   const badLine = lines.find((line) => !looksLikeUrl(line));
 
@@ -168,10 +169,10 @@ export function Report({ config, go }: { config: PortalPublicConfig | null; go: 
                 { value: 'unsure', label: t('steps.age.unsure') },
               ]}
             />
-            {age === 'minor' && (
+            {(age === 'minor' || age === 'unsure') && (
               <section className="notice minor-notice" aria-labelledby="minor-title" aria-live="polite">
-                <h2 id="minor-title">{t('steps.age.minorTitle')}</h2>
-                <p>{t('steps.age.minorText1')}</p>
+                <h2 id="minor-title">{t(age === 'minor' ? 'steps.age.minorTitle' : 'steps.age.unsureTitle')}</h2>
+                <p>{t(age === 'minor' ? 'steps.age.minorText1' : 'steps.age.unsureText1')}</p>
                 <p>{t('steps.age.minorText2')}</p>
                 <p>{t('steps.age.minorText3')}</p>
                 <Helplines config={config} minorsOnly headingLevel={3} />

@@ -288,6 +288,39 @@ describe('report in French, content of a minor', () => {
   });
 });
 
+describe('report when the victim is not sure of the age', () => {
+  it('handles it as possibly about a minor: says so, points to the minors\' helpline, and never offers to send files', async () => {
+    const { context, page } = await newPage('en-GB');
+    try {
+      const m = MESSAGES.en;
+      const requests = captureRequests(context);
+      await page.goto(`${portal.origin}/`);
+      await report(page, 'en', {
+        situation: 'online',
+        age: 'unsure',
+        ai: 'no',
+        urls: ['https://unsure.example/page'],
+        files: [photos[0]!],
+        onStep: async (name) => {
+          if (name === '2-age') {
+            await page.getByRole('heading', { name: m.steps.age.unsureTitle }).waitFor();
+            await page.getByText(m.steps.age.unsureText1).waitFor();
+          }
+          if (name === '5-privacy') {
+            await page.getByText(m.steps.privacy.verifyNotForMinors).waitFor();
+            expect(await page.locator('.verify-list input').count()).toBe(0);
+          }
+        },
+      });
+      await requests.settled();
+      expect(requests.requests.some((r) => r.url.endsWith('/api/victim/case/media'))).toBe(false);
+      expect(findLeaks(requests.requests, [photos[0]!])).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe('sending a file for verification (adult)', () => {
   it('uploads only the chosen file, which the server puts in review', async () => {
     const { context, page } = await newPage('en-GB');

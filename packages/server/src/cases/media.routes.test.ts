@@ -97,10 +97,12 @@ describeServer('victim media', ({ server, dataDir, logs }) => {
     }
   });
 
-  it('refuses files of minors unless the deployment allows them', async () => {
-    const token = await openCase('minor');
-    const response = await upload(token, jpeg);
-    expect(response.statusCode).toBe(403);
-    expect(response.json()).toMatchObject({ error: { code: 'not_permitted' } });
+  it('refuses files that may show a minor (under 18, or age not sure) unless the deployment allows them', async () => {
+    for (const ageGroup of ['minor', 'unsure']) {
+      const token = await openCase(ageGroup);
+      const response = await upload(token, jpeg);
+      expect(response.statusCode).toBe(403);
+      expect(response.json()).toMatchObject({ error: { code: 'not_permitted' } });
+    }
   });
 });

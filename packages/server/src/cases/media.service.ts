@@ -56,8 +56,9 @@ export class MediaService {
     const { database, masterKey, store } = this.deps;
     const [row] = await database.db.select({ status: cases.status, ageGroup: cases.ageGroup, wrappedKey: cases.wrappedKey }).from(cases).where(eq(cases.id, caseId));
     if (row?.status !== 'open' || !row.wrappedKey) throw new AppError('not_found');
-    if (row.ageGroup === 'minor' && !this.deps.allowMinorMedia) {
-      throw new AppError('not_permitted', 'files of minors are not received here: send their fingerprints (private mode) and the URLs instead');
+    // "Not sure" may be a minor: the hotline must not receive such files either.
+    if (row.ageGroup !== 'adult' && !this.deps.allowMinorMedia) {
+      throw new AppError('not_permitted', 'files that may show a minor are not received here: send their fingerprints (private mode) and the URLs instead');
     }
     const dataKey = unwrapKey(masterKey, row.wrappedKey, caseId);
     if (!dataKey) throw new AppError('internal');

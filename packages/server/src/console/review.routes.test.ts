@@ -163,6 +163,20 @@ describeServer('review', ({ server, dataDir }) => {
     expect(bad.statusCode).toBe(400);
   });
 
+  it('queues a report whose age the victim was not sure of after minors and before adults, however old', async () => {
+    const adult = await openCase('adult');
+    await inject(victim(adult, { method: 'POST', url: '/api/victim/case/items', payload: { items: [{ type: 'url', url: 'https://order.example/adult' }] } }));
+    const unsure = await openCase('unsure');
+    await inject(victim(unsure, { method: 'POST', url: '/api/victim/case/items', payload: { items: [{ type: 'url', url: 'https://order.example/unsure' }] } }));
+    const queue = (await inject(as(analyst, { method: 'GET', url: '/api/console/queue' }))).json<{ items: { ageGroup: string }[] }>();
+    const groups = queue.items.map((i) => i.ageGroup);
+    expect(groups).toContain('unsure');
+    // Sorted by group: every minor, then every unsure, then the rest.
+    const rank = (group: string) => (group === 'minor' ? 0 : group === 'unsure' ? 1 : 2);
+    expect(groups.map(rank)).toEqual([...groups.map(rank)].sort((a, b) => a - b));
+    expect(groups.indexOf('unsure')).toBeLessThan(groups.lastIndexOf('adult'));
+  });
+
   it('lets the holder of a lapsed claim decide, unless another analyst has taken the item since', async () => {
     const token = await openCase('adult');
     await inject(victim(token, { method: 'POST', url: '/api/victim/case/items', payload: { items: [{ type: 'url', url: 'https://slow.example/1' }, { type: 'url', url: 'https://slow.example/2' }] } }));

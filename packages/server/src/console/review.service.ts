@@ -1,5 +1,5 @@
-// The analysts' review queue: what needs a human decision, minors first and
-// then the oldest; one analyst at a time per item (a claim that lapses after
+// The analysts' review queue: what needs a human decision, minors first
+// (then ages the victim was unsure of), then the oldest; one analyst at a time per item (a claim that lapses after
 // CLAIM_MINUTES, when another analyst may take the item over);
 // decisions from a fixed taxonomy that change the bank and erase the media.
 //
@@ -137,8 +137,9 @@ interface QueueRow {
 // Reviewable and undecided, in an open case: a URL, or media not yet erased.
 const REVIEWABLE = sql`ci.decision is null and c.status = 'open'
   and (ci.kind = 'url' or exists (select 1 from media_objects m where m.item_id = ci.id and m.deleted_at is null))`;
-// Minors first, then the oldest; the id breaks ties so the order is total.
-const PRIORITY = sql`(c.age_group = 'minor') desc, ci.created_at asc, ci.id asc`;
+// Minors first, then those whose age the victim was unsure of (possibly
+// minors), then the oldest; the id breaks ties so the order is total.
+const PRIORITY = sql`(case c.age_group when 'minor' then 0 when 'unsure' then 1 else 2 end) asc, ci.created_at asc, ci.id asc`;
 
 // The case's size by a correlated count over case_items' (case_id, position) index: a queue page is 100 rows.
 const QUEUE_COLUMNS = sql`ci.id as item_id, ci.kind, c.age_group, ci.host, ci.created_at, ci.claimed_by, ci.claim_expires_at, ci.position,

@@ -56,6 +56,8 @@ export const en = {
       minorText1: 'The addresses (URLs) you give are passed to the authorities who deal with the sexual exploitation of minors, and the websites are asked to remove the content at once.',
       minorText2: 'Photos and videos are not sent: only their fingerprints, computed on this device.',
       minorText3: 'You have done nothing wrong by reporting. You can also talk to someone:',
+      unsureTitle: 'If the person may have been under 18',
+      unsureText1: 'We handle your report as possibly about a minor: an analyst looks at it first, and if the person was under 18, the addresses (URLs) go to the authorities who deal with the sexual exploitation of minors.',
     },
     ai: {
       title: 'Was the content made or changed by artificial intelligence?',
@@ -105,7 +107,7 @@ export const en = {
       title: 'What is sent',
       private: 'Private mode is on: only the fingerprints of your files are sent, never the files or their names.',
       verifyIntro: 'You may choose to send a file so that an analyst can check it. This can help get content removed faster. A file you send is encrypted, seen only by trained analysts, and deleted after the review.',
-      verifyNotForMinors: 'Files showing someone under 18 are not sent: only their fingerprints are.',
+      verifyNotForMinors: 'Files that may show someone under 18 are not sent: only their fingerprints are.',
       verify: 'Send this file for verification by an analyst',
       noFiles: 'You have not added files: only the web addresses will be sent.',
     },

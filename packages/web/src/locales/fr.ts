@@ -58,6 +58,8 @@ export const fr: Messages = {
       minorText1: 'Les adresses (URL) que vous donnez sont transmises aux autorités chargées de l’exploitation sexuelle des mineurs, et les sites sont invités à retirer le contenu immédiatement.',
       minorText2: 'Les photos et vidéos ne sont pas envoyées : seulement leurs empreintes, calculées sur cet appareil.',
       minorText3: 'Vous n’avez rien fait de mal en signalant. Vous pouvez aussi en parler :',
+      unsureTitle: 'Si la personne avait peut-être moins de 18 ans',
+      unsureText1: 'Nous traitons votre signalement comme concernant peut-être un·e mineur·e : un·e analyste l’examine en priorité et, si la personne avait moins de 18 ans, les adresses (URL) sont transmises aux autorités chargées de l’exploitation sexuelle des mineurs.',
     },
     ai: {
       title: 'Le contenu a-t-il été créé ou modifié par une intelligence artificielle ?',
@@ -107,7 +109,7 @@ export const fr: Messages = {
       title: 'Ce qui est envoyé',
       private: 'Le mode privé est activé : seules les empreintes de vos fichiers sont envoyées, jamais les fichiers ni leurs noms.',
       verifyIntro: 'Vous pouvez choisir d’envoyer un fichier pour qu’un analyste le vérifie. Cela peut accélérer le retrait. Un fichier envoyé est chiffré, vu seulement par des analystes formés, et supprimé après la vérification.',
-      verifyNotForMinors: 'Les fichiers montrant une personne de moins de 18 ans ne sont pas envoyés : seules leurs empreintes le sont.',
+      verifyNotForMinors: 'Les fichiers pouvant montrer une personne de moins de 18 ans ne sont pas envoyés : seules leurs empreintes le sont.',
       verify: 'Envoyer ce fichier pour vérification par un analyste',
       noFiles: 'Vous n’avez pas ajouté de fichier : seules les adresses web seront envoyées.',
     },
