@@ -260,12 +260,20 @@ describe('takedowns', () => {
 });
 
 describe('escalations', () => {
-  it("escalates a minor's case to PHAROS, records PHAROS's reference, downloads the package with its digest", async () => {
+  it("finds a minor's case waiting for escalation, escalates it to PHAROS, records PHAROS's reference, downloads the package with its digest", async () => {
     const staff = await createStaff(portal.server, 'analyst');
     const e = m.escalation;
     const { page, context, problems } = await consolePage(browser);
-    await signIn(page, portal.origin, staff, `/console/cases/${minor.caseId}/takedowns`);
+    // The worklist: the minor's case, not escalated yet, opens from there.
+    await signIn(page, portal.origin, staff, '/console/escalations');
+    await page.getByRole('heading', { name: e.awaitingTitle.replace('{{total}}', '1') }).waitFor();
+    const awaiting = page.getByRole('table', { name: e.awaitingCaption });
+    await awaiting.getByRole('row').filter({ hasText: e.ages.minor }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await consoleScreenshot(page, 'escalations-awaiting');
+    await awaiting.getByRole('link', { name: e.caseLink.replace('{{id}}', minor.caseId.slice(0, 8)) }).click();
     await page.getByText(m.case.aboutMinor).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/console/cases/${minor.caseId}/takedowns`);
     const section = page.getByRole('region', { name: e.caseTitle });
     await section.getByText(e.none).waitFor();
     await section.getByLabel(e.authority, { exact: true }).selectOption('pharos');
@@ -294,6 +302,8 @@ describe('escalations', () => {
     await page.getByRole('navigation', { name: common.app.nav }).getByRole('link', { name: common.nav.escalations }).click();
     const list = page.getByRole('table', { name: e.caption });
     await list.waitFor();
+    // Escalated: off the worklist.
+    await page.getByText(e.awaitingNone).waitFor();
     const row = list.getByRole('row').filter({ hasText: reference });
     await row.getByText('PHAROS-2026-0042').waitFor();
     await row.getByText(e.authorities.pharos).waitFor();

@@ -106,6 +106,7 @@ describeServer('console accounts', ({ server }) => {
       'GET /api/console/escalations/:id/package': { request: () => ({ method: 'GET', url: `/api/console/escalations/${target}/package` }), expected: [401, 404, 404, 404] },
       'GET /api/console/takedowns': { request: () => ({ method: 'GET', url: '/api/console/takedowns?state=notified' }), expected: [401, 200, 200, 404] },
       'GET /api/console/cases/:caseId/takedowns': { request: () => ({ method: 'GET', url: `/api/console/cases/${target}/takedowns` }), expected: [401, 404, 404, 404] },
+      'GET /api/console/escalations/awaiting': { request: () => ({ method: 'GET', url: '/api/console/escalations/awaiting' }), expected: [401, 200, 200, 404] },
       'GET /api/console/escalations': { request: () => ({ method: 'GET', url: '/api/console/escalations' }), expected: [401, 200, 200, 404] },
       'GET /api/console/stats': { request: () => ({ method: 'GET', url: '/api/console/stats' }), expected: [401, 404, 200, 200] },
       'GET /api/console/stats.csv': { request: () => ({ method: 'GET', url: '/api/console/stats.csv' }), expected: [401, 404, 200, 200] },

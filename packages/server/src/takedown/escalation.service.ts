@@ -52,7 +52,8 @@ export interface EscalationPackage {
   }[];
 }
 
-const ESCALATED = ['ncii_minor', 'ncii_adult', 'duplicate'] as const;
+/** The decisions whose items an escalation carries (with the undecided ones): everything not rejected. */
+export const ESCALATED = ['ncii_minor', 'ncii_adult', 'duplicate'] as const;
 
 function view(row: typeof escalations.$inferSelect): EscalationView {
   return {

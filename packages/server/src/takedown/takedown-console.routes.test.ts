@@ -56,7 +56,7 @@ describeServer(
       return seen;
     };
 
-    async function report(ageGroup: 'adult' | 'minor', urls: string[]): Promise<{ caseId: string; ids: string[] }> {
+    async function report(ageGroup: 'adult' | 'minor' | 'unsure', urls: string[]): Promise<{ caseId: string; ids: string[] }> {
       const opened = await inject({ method: 'POST', url: '/api/victim/cases', headers: { 'idempotency-key': `l-${Math.random()}` }, payload: { situation: 'online', ageGroup, aiGenerated: 'no', language: 'fr' } });
       const token = opened.json<{ token: string }>().token;
       const added = await inject({ method: 'POST', url: '/api/victim/case/items', headers: { authorization: `Bearer ${token}` }, payload: { items: urls.map((url) => ({ type: 'url', url })) } });
@@ -184,6 +184,41 @@ describeServer(
       }>();
       expect(second.escalations.map((e) => e.reference)).toEqual([references[0]]);
       expect(second.nextAfter).toBeNull();
+    });
+
+    it('lists the cases about a minor that nobody has escalated yet, the oldest first, until they are', async () => {
+      const awaiting = async () => {
+        const response = await inject(as(analyst, { method: 'GET', url: '/api/console/escalations/awaiting' }));
+        expect(response.statusCode).toBe(200);
+        return response.json<{ cases: { caseId: string; ageGroup: string; items: number; urls: number; minorDecisions: number }[]; total: number }>();
+      };
+      // The minor's case of this file is escalated already.
+      expect(await awaiting()).toEqual({ cases: [], total: 0 });
+
+      const reported = await report('minor', ['https://www.lists.example/m/2']);
+      const decided = await report('adult', ['https://www.lists.example/d/1', 'https://www.lists.example/d/2']);
+      const unsure = await report('unsure', ['https://www.lists.example/u/1']);
+      const rejected = await report('minor', ['https://www.lists.example/r/1']);
+      await decideAll(
+        new Map([
+          [reported.ids[0]!, 'ncii_minor'],
+          [decided.ids[0]!, 'ncii_minor'], // an adult's report, but an analyst saw a minor
+          [decided.ids[1]!, 'not_intimate'],
+          [unsure.ids[0]!, 'ncii_adult'], // not sure, and the analyst found an adult
+          [rejected.ids[0]!, 'not_intimate'], // nothing left to escalate
+        ]),
+      );
+      expect(await awaiting()).toEqual({
+        cases: [
+          { caseId: reported.caseId, ageGroup: 'minor', reportedAt: expect.any(String) as string, items: 1, urls: 1, minorDecisions: 1 },
+          { caseId: decided.caseId, ageGroup: 'adult', reportedAt: expect.any(String) as string, items: 1, urls: 1, minorDecisions: 1 },
+        ],
+        total: 2,
+      });
+      expect((await inject(as(analyst, { method: 'GET', url: '/api/console/escalations/awaiting?limit=1' }))).json()).toMatchObject({ cases: [{ caseId: reported.caseId }], total: 2 });
+
+      expect((await inject(as(analyst, { method: 'POST', url: `/api/console/cases/${reported.caseId}/escalations`, payload: { authority: 'pharos' } }))).statusCode).toBe(201);
+      expect((await awaiting()).cases.map((c) => c.caseId)).toEqual([decided.caseId]);
     });
   },
   { env: { DISRUPT_FETCH_ALLOW: '127.0.0.1' }, start: { urlResolver: host.resolve } },

@@ -92,6 +92,34 @@ export function takedownConsoleRoutes(database: Database) {
     );
 
     app.get(
+      '/api/console/escalations/awaiting',
+      {
+        config: { access: REVIEWERS },
+        schema: {
+          tags,
+          summary: 'Cases about a minor with nothing escalated yet, the oldest report first (a worklist, so that none is forgotten)',
+          querystring: z.object({ limit }),
+          response: {
+            200: z.object({
+              cases: z.array(
+                z.object({
+                  caseId: z.string(),
+                  ageGroup: z.enum(['minor', 'adult', 'unsure']),
+                  reportedAt: z.string(),
+                  items: z.number().int().describe('Items an escalation would carry (not rejected)'),
+                  urls: z.number().int(),
+                  minorDecisions: z.number().int().describe('Items an analyst decided ncii_minor'),
+                }),
+              ),
+              total: z.number().int(),
+            }),
+          },
+        },
+      },
+      async (request, reply) => reply.header('cache-control', 'no-store').send(await lists.awaitingEscalation(request.query.limit)),
+    );
+
+    app.get(
       '/api/console/escalations',
       {
         config: { access: REVIEWERS },

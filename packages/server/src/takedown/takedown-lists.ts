@@ -7,12 +7,24 @@
 // worked on any more.
 
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, notExists, sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../db/database.ts';
+import { type Database, queryRows } from '../db/database.ts';
 import { caseItems, cases, escalations, hosts, notices, urlChecks } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
-import type { EscalationView } from './escalation.service.ts';
+import { ESCALATED, type EscalationView } from './escalation.service.ts';
 import { directoryEntryOf, domainSuffixes } from './takedown.service.ts';
 import type { CheckOutcome } from './takedown.service.ts';
+
+/** A case about a minor with nothing escalated yet. */
+export interface AwaitingEscalation {
+  readonly caseId: string;
+  readonly ageGroup: 'minor' | 'adult' | 'unsure';
+  readonly reportedAt: string;
+  /** Items an escalation would carry (not rejected). */
+  readonly items: number;
+  readonly urls: number;
+  /** Items an analyst decided `ncii_minor`. */
+  readonly minorDecisions: number;
+}
 
 export const TAKEDOWN_STATES = ['awaiting', 'notified', 'removed'] as const;
 export type TakedownState = (typeof TAKEDOWN_STATES)[number];
@@ -147,6 +159,46 @@ export class TakedownLists {
       case: { id: found.id, ageGroup: found.ageGroup, aboutMinor: found.ageGroup === 'minor' || minorItem !== undefined, urlCount: urls?.n ?? 0 },
       items: await this.complete(page),
       nextAfter: rows.length > limit ? page[page.length - 1]!.position : null,
+    };
+  }
+
+  /**
+   * Cases about a minor that nobody has escalated yet, the oldest report
+   * first, so that none is forgotten: open, reported as a minor or with an
+   * item decided `ncii_minor`, with something to escalate (an item not
+   * rejected), and no escalation recorded.
+   */
+  async awaitingEscalation(limit: number): Promise<{ cases: AwaitingEscalation[]; total: number }> {
+    const eligible = sql`c.status = 'open'
+      and (c.age_group = 'minor' or exists (select 1 from case_items m where m.case_id = c.id and m.decision = 'ncii_minor'))
+      and not exists (select 1 from escalations e where e.case_id = c.id)`;
+    const escalable = sql`(i.decision is null or i.decision in (${sql.join(ESCALATED.map((d) => sql`${d}`), sql`, `)}))`;
+    const rows = await queryRows<{ id: string; age_group: AwaitingEscalation['ageGroup']; created_at: string | Date; items: number | string; urls: number | string; minor_decisions: number | string }>(
+      this.database.db,
+      sql`select c.id, c.age_group, c.created_at,
+            count(*) as items,
+            count(*) filter (where i.kind = 'url') as urls,
+            count(*) filter (where i.decision = 'ncii_minor') as minor_decisions
+          from cases c join case_items i on i.case_id = c.id
+          where ${eligible} and ${escalable}
+          group by c.id, c.age_group, c.created_at
+          order by c.created_at asc, c.id asc
+          limit ${limit}`,
+    );
+    const [total] = await queryRows<{ n: number | string }>(
+      this.database.db,
+      sql`select count(*) as n from cases c where ${eligible} and exists (select 1 from case_items i where i.case_id = c.id and ${escalable})`,
+    );
+    return {
+      cases: rows.map((r) => ({
+        caseId: r.id,
+        ageGroup: r.age_group,
+        reportedAt: new Date(r.created_at).toISOString(),
+        items: Number(r.items),
+        urls: Number(r.urls),
+        minorDecisions: Number(r.minor_decisions),
+      })),
+      total: Number(total?.n ?? 0),
     };
   }
 

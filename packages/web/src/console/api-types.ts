@@ -864,6 +864,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/console/escalations/awaiting": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases about a minor with nothing escalated yet, the oldest report first (a worklist, so that none is forgotten) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cases: {
+                                /** @enum {string} */
+                                ageGroup: "minor" | "adult" | "unsure";
+                                caseId: string;
+                                /** @description Items an escalation would carry (not rejected) */
+                                items: number;
+                                /** @description Items an analyst decided ncii_minor */
+                                minorDecisions: number;
+                                reportedAt: string;
+                                urls: number;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description An error: a code from a closed set, a message for people, and for validation failures the paths that failed (never the values). */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                details?: {
+                                    message: string;
+                                    path: string;
+                                }[];
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/console/helplines": {
         parameters: {
             query?: never;

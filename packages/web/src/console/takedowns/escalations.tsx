@@ -1,5 +1,6 @@
-// Escalations to the authorities: the list across cases (/console/escalations),
-// and, on a case's takedowns page, the form to escalate a case about a minor.
+// Escalations to the authorities: the cases about a minor nobody has escalated
+// yet and the list across cases (/console/escalations), and, on a case's
+// takedowns page, the form to escalate a case about a minor.
 // Each escalation records our reference, the authority's when it gives one,
 // and the digest of the package as sent (downloadable again, unchanged).
 
@@ -47,6 +48,8 @@ export function EscalationsPage() {
       <PageTitle title={t('escalation.title')}>{t('escalation.title')}</PageTitle>
       <p className="hint">{t('escalation.intro')}</p>
       <Live message={message} />
+      <AwaitingEscalation />
+      <h2>{t('escalation.caption')}</h2>
       {first.error !== null && first.data === null ? (
         <ErrorText error={first.error} onRetry={first.reload} />
       ) : first.data === null ? (
@@ -65,6 +68,62 @@ export function EscalationsPage() {
         </>
       )}
     </>
+  );
+}
+
+const AWAITING_SHOWN = 50;
+
+/** The worklist: cases about a minor with nothing sent to the authorities yet, the oldest first. */
+function AwaitingEscalation() {
+  const { t, i18n } = useTranslation('takedowns');
+  const awaiting = useLoad(() => call(client.GET('/api/console/escalations/awaiting', { params: { query: { limit: AWAITING_SHOWN } } })), []);
+  if (awaiting.data === null) return awaiting.error === null ? <Loading /> : <ErrorText error={awaiting.error} onRetry={awaiting.reload} />;
+  const { cases, total } = awaiting.data;
+  return (
+    <section aria-labelledby="awaiting-title">
+      <h2 id="awaiting-title">{t('escalation.awaitingTitle', { total })}</h2>
+      {cases.length === 0 ? (
+        <p>{t('escalation.awaitingNone')}</p>
+      ) : (
+        <>
+          <p className="hint">{t('escalation.awaitingIntro')}</p>
+          <table>
+            <caption>{t('escalation.awaitingCaption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('escalation.awaitingColumns.case')}</th>
+                <th scope="col">{t('escalation.awaitingColumns.reported')}</th>
+                <th scope="col">{t('escalation.awaitingColumns.age')}</th>
+                <th scope="col">{t('escalation.awaitingColumns.items')}</th>
+                <th scope="col">{t('escalation.awaitingColumns.minorDecisions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {cases.map((row) => (
+                <tr key={row.caseId}>
+                  <td>
+                    <a
+                      href={caseTakedownsPath(row.caseId)}
+                      onClick={(event) => {
+                        event.preventDefault();
+                        navigate(caseTakedownsPath(row.caseId));
+                      }}
+                    >
+                      {t('escalation.caseLink', { id: shortId(row.caseId) })}
+                    </a>
+                  </td>
+                  <td>{formatDateTime(row.reportedAt, i18n.language)}</td>
+                  <td>{t(`escalation.ages.${row.ageGroup}`)}</td>
+                  <td>{row.items}</td>
+                  <td>{row.minorDecisions}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {total > cases.length && <p className="hint">{t('escalation.awaitingMore', { count: cases.length })}</p>}
+        </>
+      )}
+    </section>
   );
 }
 
