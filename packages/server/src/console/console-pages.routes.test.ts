@@ -94,6 +94,8 @@ describeServer(
       ]);
       const claimed = (await inject(as(analyst, { method: 'POST', url: '/api/console/queue/claim' }))).json<{ item: { position: number; caseItemCount: number } }>();
       expect(claimed.item).toMatchObject({ position: 1, caseItemCount: 3 });
+      // The photo comes third; only its holder may reveal it.
+      for (let held = claimed.item.position; held < 3; ) held = (await inject(as(analyst, { method: 'POST', url: '/api/console/queue/claim' }))).json<{ item: { position: number } }>().item.position;
 
       const reveal = await inject(as(analyst, { method: 'POST', url: `/api/console/items/${photoId}/reveal` }));
       expect(reveal.statusCode).toBe(200);

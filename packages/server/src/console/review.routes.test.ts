@@ -28,6 +28,20 @@ describeServer('review', ({ server, dataDir }) => {
   const view = async (token: string) =>
     (await inject(victim(token, { method: 'GET', url: '/api/victim/case' }))).json<{ items: { id: string; kind: string; status: string; signals: { signalType: string; verified: boolean; status: string }[] }[] }>();
 
+  /** Claims from the queue until `itemId` comes (the items claimed on the way stay held). */
+  const claimUntil = async (who: ConsoleLogin, itemId: string) => {
+    for (;;) {
+      const next = (await inject(as(who, { method: 'POST', url: '/api/console/queue/claim' }))).json<{ item: { itemId: string } | null }>().item;
+      if (!next) throw new Error('item never reached');
+      if (next.itemId === itemId) return;
+    }
+  };
+  /** Gives back to the queue everything `who` holds. */
+  const releaseAll = async (who: ConsoleLogin) => {
+    const queue = (await inject(as(who, { method: 'GET', url: '/api/console/queue' }))).json<{ items: { itemId: string; claimedBy: string | null }[] }>();
+    for (const item of queue.items) if (item.claimedBy === who.userId) await inject(as(who, { method: 'POST', url: `/api/console/items/${item.itemId}/release` }));
+  };
+
   beforeAll(async () => {
     analyst = await consoleUser(server(), 'analyst');
     supervisor = await consoleUser(server(), 'supervisor');
@@ -73,6 +87,11 @@ describeServer('review', ({ server, dataDir }) => {
     expect(preview.rawPayload.equals(original)).toBe(false);
 
     expect((await inject(as(analyst, { method: 'GET', url: '/api/console/reveals' }))).json()).toEqual({ today: 0 });
+    // Only the analyst who holds the item may reveal its original.
+    const unclaimed = await inject(as(analyst, { method: 'POST', url: `/api/console/items/${photo.id}/reveal` }));
+    expect(unclaimed.statusCode).toBe(409);
+    await claimUntil(analyst, photo.id);
+    expect((await inject(as(supervisor, { method: 'POST', url: `/api/console/items/${photo.id}/reveal` }))).statusCode).toBe(409);
     const reveal = await inject(as(analyst, { method: 'POST', url: `/api/console/items/${photo.id}/reveal` }));
     expect(reveal.statusCode).toBe(200);
     expect(reveal.rawPayload.equals(original)).toBe(true);
@@ -81,6 +100,7 @@ describeServer('review', ({ server, dataDir }) => {
     expect((await inject(as(supervisor, { method: 'GET', url: '/api/console/reveals' }))).json()).toEqual({ today: 0 });
     // A reveal is an explicit, CSRF-protected action, never a plain link.
     expect((await inject({ method: 'GET', url: `/api/console/items/${photo.id}/reveal`, cookies: as(analyst, { method: 'GET', url: '/' }).cookies! })).statusCode).toBe(404);
+    await releaseAll(analyst);
   });
 
   it('verifies the hashes of a confirmed photo, erases its media, and tells the victim', async () => {
@@ -181,13 +201,6 @@ describeServer('review', ({ server, dataDir }) => {
     const token = await openCase('adult');
     await inject(victim(token, { method: 'POST', url: '/api/victim/case/items', payload: { items: [{ type: 'url', url: 'https://slow.example/1' }, { type: 'url', url: 'https://slow.example/2' }] } }));
     const [slow, taken] = (await view(token)).items;
-    const claimUntil = async (who: ConsoleLogin, itemId: string) => {
-      for (;;) {
-        const next = (await inject(as(who, { method: 'POST', url: '/api/console/queue/claim' }))).json<{ item: { itemId: string } | null }>().item;
-        if (!next) throw new Error('item never reached');
-        if (next.itemId === itemId) return;
-      }
-    };
     const lapse = (itemId: string) => server().database.db.update(caseItems).set({ claimExpiresAt: new Date(Date.now() - 60_000) }).where(eq(caseItems.id, itemId));
     const decide = (who: ConsoleLogin, itemId: string) => inject(as(who, { method: 'POST', url: `/api/console/items/${itemId}/decision`, payload: { decision: 'ncii_adult' } }));
 

@@ -352,8 +352,15 @@ export class ReviewService {
         for (const m of this.deps.bank.matchVpdq(framesOf(e.value))) keep(m.entry, null, { item: Math.round(m.queryMatchPercent), bank: Math.round(m.compareMatchPercent) });
       }
     }
-    // Images by distance (0–31), then videos by their smaller share of frames in common (100 % first).
-    const alike = (m: { distance: number | null; frames: ItemMatch['frames'] }) => m.distance ?? 1000 - Math.min(m.frames?.item ?? 0, m.frames?.bank ?? 0);
+    // Images by distance (0–31), then videos as the matcher ranks them: the
+    // larger share of frames in common first (a clip wholly inside a banked
+    // video is 100 % one way), then the smaller.
+    const alike = (m: { distance: number | null; frames: ItemMatch['frames'] }) => {
+      if (m.distance !== null) return m.distance;
+      const item = m.frames?.item ?? 0;
+      const bank = m.frames?.bank ?? 0;
+      return 1000 + (100 - Math.max(item, bank)) * 1000 + (100 - Math.min(item, bank));
+    };
     const found = [...nearest.values()].sort((a, b) => alike(a) - alike(b) || a.entry.id - b.entry.id).slice(0, MAX_ITEM_MATCHES);
     if (found.length === 0) return [];
     // Who holds each entry: only "this case or not" and the latest decision leave this function.
@@ -436,6 +443,10 @@ export class ReviewService {
    * never a scriptable type) and today's count.
    */
   async reveal(itemId: string, userId: string): Promise<{ bytes: Uint8Array; mediaType: string; revealsToday: number }> {
+    // Only the analyst who holds the item sees its original: nobody browses others' media.
+    const [item] = await this.deps.database.db.select({ claimedBy: caseItems.claimedBy, decision: caseItems.decision }).from(caseItems).where(eq(caseItems.id, itemId));
+    if (!item || item.decision !== null) throw new AppError('not_found'); // decided: its media are erased
+    if (item.claimedBy !== userId) throw new AppError('conflict', 'claim the item before revealing its original');
     const bytes = await this.original(itemId);
     await this.deps.database.db.transaction((tx) => appendAudit(tx, { actor: `user:${userId}`, action: 'media.reveal', subject: `item:${itemId}` }, this.now()));
     return { bytes, mediaType: mediaType(bytes.subarray(0, SNIFF_BYTES)), revealsToday: await this.revealsToday(userId) };
