@@ -81,6 +81,8 @@ describeServer('console enrolment renewal', ({ server }) => {
     const audit = (await inject(as(admin, { method: 'GET', url: '/api/console/audit?limit=50' }))).body;
     expect(audit).toContain('user.enrolment_renewed');
     expect(audit).not.toContain(token);
+    // The enrolment names who made the link: a reset-and-enrol by someone else shows.
+    expect(audit).toContain(`"linkFrom":"user:${admin.userId}"`);
   });
 
   it('spends a link once, even when it is sent twice at the same moment', async () => {
@@ -149,6 +151,22 @@ describeServer('console keeps an admin', ({ server }) => {
     // One won; the other was refused as the last admin, or found its own session ended.
     const statuses = [byA.statusCode, byB.statusCode].sort();
     expect([[204, 409], [204, 401]]).toContainEqual(statuses);
+  });
+
+  it('never leaves the hotline without an admin who can sign in, even when two admins reset each other at once', async () => {
+    const a = await consoleUser(server(), 'admin');
+    const b = await consoleUser(server(), 'admin');
+    await onlyAdmins(a.userId, b.userId);
+    const [byA, byB] = await Promise.all([
+      inject(as(a, { method: 'POST', url: `/api/console/users/${b.userId}/enrolment` })),
+      inject(as(b, { method: 'POST', url: `/api/console/users/${a.userId}/enrolment` })),
+    ]);
+    const rows = await server().database.db.select({ enrolled: users.enrolled }).from(users).where(inArray(users.id, [a.userId, b.userId]));
+    expect(rows.filter((row) => row.enrolled)).toHaveLength(1);
+    expect([[201, 409], [201, 401]]).toContainEqual([byA.statusCode, byB.statusCode].sort());
+    // The command line still can: it is how a hotline gets back in.
+    const survivor = byA.statusCode === 201 ? a : b;
+    await expect(server().accounts.renewEnrolment({ userId: survivor.userId }, 'operator:cli')).resolves.toMatchObject({ userId: survivor.userId });
   });
 
   it('refuses to disable or demote the last enabled admin, whoever asks', async () => {

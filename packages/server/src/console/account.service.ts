@@ -62,7 +62,7 @@ export class AccountService {
       const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, normalised));
       if (existing) throw new AppError('conflict', 'an account with this email exists');
       await tx.insert(users).values({ id: userId, email: normalised, role, createdAt: this.now() });
-      await tx.insert(enrolmentTokens).values({ tokenDigest: digest(enrolmentToken), userId, expiresAt: new Date(this.now().getTime() + ENROLMENT_HOURS * 3_600_000) });
+      await tx.insert(enrolmentTokens).values({ tokenDigest: digest(enrolmentToken), userId, issuedBy: actor, expiresAt: new Date(this.now().getTime() + ENROLMENT_HOURS * 3_600_000) });
       await appendAudit(tx, { actor, action: 'user.create', subject: `user:${userId}`, detail: { role } }, this.now());
     });
     return { userId, enrolmentToken };
@@ -102,15 +102,25 @@ export class AccountService {
     if (!this.checkTotp(user, code)) throw new AppError('bad_request', 'the code from the authenticator app is not right; try the next one');
     const passwordHash = await hash(password, ARGON2);
     await this.db.transaction(async (tx) => {
+      // The account first, as renewEnrolment locks it (the same order: no
+      // deadlock), and the authenticator must still be the one the code was
+      // checked against: a second "start" on the same link in another tab
+      // replaces it, and the person never scanned that one.
+      const [current] = await tx.select({ totpSecretEnc: users.totpSecretEnc }).from(users).where(eq(users.id, user.id)).for('update');
+      if (!current?.totpSecretEnc || !user.totpSecretEnc || !Buffer.from(current.totpSecretEnc).equals(Buffer.from(user.totpSecretEnc))) {
+        throw new AppError('conflict', 'the authenticator changed while you enrolled (another window?); scan the new code and try again');
+      }
       // Used once: of two finishes racing on the same link, the second finds it spent.
       const spent = await tx
         .update(enrolmentTokens)
         .set({ usedAt: this.now() })
         .where(and(eq(enrolmentTokens.tokenDigest, digest(enrolmentToken)), isNull(enrolmentTokens.usedAt)))
-        .returning({ userId: enrolmentTokens.userId });
-      if (spent.length === 0) throw new AppError('not_found', 'this enrolment link is not valid (used, expired or unknown)');
+        .returning({ issuedBy: enrolmentTokens.issuedBy });
+      const [link] = spent;
+      if (!link) throw new AppError('not_found', 'this enrolment link is not valid (used, expired or unknown)');
       await tx.update(users).set({ passwordHash, enrolled: true, failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));
-      await appendAudit(tx, { actor: `user:${user.id}`, action: 'user.enrol', subject: `user:${user.id}` }, this.now());
+      // Who made the link: an enrolment from a link someone else renewed is theirs to explain.
+      await appendAudit(tx, { actor: `user:${user.id}`, action: 'user.enrol', subject: `user:${user.id}`, detail: { linkFrom: link.issuedBy } }, this.now());
     });
   }
 
@@ -208,14 +218,25 @@ export class AccountService {
     const now = this.now();
     const user = await this.db.transaction(async (tx) => {
       const where = 'userId' in target ? eq(users.id, target.userId) : eq(users.email, target.email.trim().toLowerCase());
-      const [found] = await tx.select({ id: users.id, email: users.email, enrolled: users.enrolled, disabledAt: users.disabledAt }).from(users).where(where).for('update');
+      const [found] = await tx.select({ id: users.id, email: users.email, role: users.role, enrolled: users.enrolled, disabledAt: users.disabledAt }).from(users).where(where).for('update');
       if (!found) throw new AppError('not_found', 'no such account');
       if (actor === `user:${found.id}`) throw new AppError('not_permitted', 'you cannot reset your own access; ask another admin');
       if (found.disabledAt) throw new AppError('conflict', 'this account is disabled; enable it first');
+      // From the console, an admin who can sign in must remain: two admins
+      // resetting each other at once would leave none (the command line can
+      // always reset, it is how a hotline gets back in).
+      if (found.role === 'admin' && found.enrolled && actor.startsWith('user:')) {
+        const admins = await tx
+          .select({ id: users.id })
+          .from(users)
+          .where(and(eq(users.role, 'admin'), eq(users.enrolled, true), isNull(users.disabledAt)))
+          .for('update');
+        if (!admins.some((admin) => admin.id !== found.id)) throw new AppError('conflict', 'this is the last admin who can sign in; use `disrupt admin reset` on the server instead');
+      }
       await tx.update(users).set({ passwordHash: null, totpSecretEnc: null, enrolled: false, failedLogins: 0, lockedUntil: null }).where(eq(users.id, found.id));
       await tx.delete(consoleSessions).where(eq(consoleSessions.userId, found.id));
       await tx.delete(enrolmentTokens).where(and(eq(enrolmentTokens.userId, found.id), isNull(enrolmentTokens.usedAt)));
-      await tx.insert(enrolmentTokens).values({ tokenDigest: digest(enrolmentToken), userId: found.id, expiresAt: new Date(now.getTime() + ENROLMENT_HOURS * 3_600_000) });
+      await tx.insert(enrolmentTokens).values({ tokenDigest: digest(enrolmentToken), userId: found.id, issuedBy: actor, expiresAt: new Date(now.getTime() + ENROLMENT_HOURS * 3_600_000) });
       await appendAudit(tx, { actor, action: 'user.enrolment_renewed', subject: `user:${found.id}`, detail: { wasEnrolled: found.enrolled } }, now);
       return found;
     });

@@ -241,6 +241,8 @@ export const enrolmentTokens = pgTable('enrolment_tokens', {
     .references(() => users.id, { onDelete: 'cascade' }),
   expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
   usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
+  /** Who made the link (`user:<id>`, `operator:cli`…): the enrolment's audit entry names them, so a reset-and-enrol by someone else shows. */
+  issuedBy: text('issued_by'),
 });
 
 export const consoleSessions = pgTable(
