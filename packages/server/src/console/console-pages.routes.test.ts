@@ -56,7 +56,7 @@ describeServer(
     const detail = async (itemId: string) => {
       const response = await inject(as(analyst, { method: 'GET', url: `/api/console/items/${itemId}` }));
       expect(response.statusCode).toBe(200);
-      return response.json<{ case: { id: string }; matches: Match[] }>();
+      return response.json<{ case: { id: string }; item: { media: string }; matches: Match[] }>();
     };
     const auditPage = async (query: string) => {
       const response = await inject(as(admin, { method: 'GET', url: `/api/console/audit${query}` }));
@@ -160,6 +160,8 @@ describeServer(
       expect((await detail(original!)).matches).toEqual([video(100, 100, false), video(50, 100, false)]);
       expect((await detail(clip!)).matches).toEqual([video(100, 50, false), video(100, 50, true)]);
       expect((await detail(unrelated!)).matches).toEqual([]);
+      // Fingerprints only: the file never left the victim's device.
+      expect((await detail(clip!)).item.media).toBe('never_sent');
     });
 
     it('the audit log, newest first, a page at a time, with staff e-mails and an action filter; bad queries are 400', async () => {

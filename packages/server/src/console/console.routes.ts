@@ -13,7 +13,7 @@ import { AUTHORITIES, CHECK_OUTCOMES, DECISIONS, ITEM_STATUSES, NOTICE_STATUSES,
 import type { EscalationService } from '../takedown/escalation.service.ts';
 import type { TakedownService } from '../takedown/takedown.service.ts';
 import { escalationView, takedownConsoleRoutes } from '../takedown/takedown-console.routes.ts';
-import type { ReviewService } from './review.service.ts';
+import { MEDIA_STATES, type ReviewService } from './review.service.ts';
 import { MAX_PERIOD_DAYS, type Period, consoleStats } from './stats.service.ts';
 import { statsCsv } from './stats-csv.ts';
 import type { Database } from '../db/database.ts';
@@ -417,6 +417,7 @@ export function consoleRoutes({ accounts, review, takedown, escalations, helplin
                 claimedBy: z.string().nullable(),
                 claimExpiresAt: z.string().nullable(),
                 hasMedia: z.boolean(),
+                media: z.enum(MEDIA_STATES).describe('available; never_sent (fingerprints only); erased_decided, erased_withdrawn, erased_expired (by the retention job)'),
               }),
               case: z.object({
                 id: z.string(),

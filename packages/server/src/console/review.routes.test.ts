@@ -125,6 +125,7 @@ describeServer('review', ({ server, dataDir }) => {
     expect(blobs).toHaveLength(1); // the other photo's, still waiting
     expect((await inject(as(analyst, { method: 'GET', url: `/api/console/items/${photo.id}/preview` }))).statusCode).toBe(404);
     expect((await inject(as(analyst, { method: 'POST', url: `/api/console/items/${photo.id}/reveal` }))).statusCode).toBe(404);
+    expect((await inject(as(analyst, { method: 'GET', url: `/api/console/items/${photo.id}` }))).json()).toMatchObject({ item: { hasMedia: false, media: 'erased_decided' } });
   });
 
   it('takes the hashes of a rejected photo out of the bank', async () => {

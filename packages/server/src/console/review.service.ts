@@ -63,6 +63,8 @@ export interface ItemDetail {
     readonly claimedBy: string | null;
     readonly claimExpiresAt: string | null;
     readonly hasMedia: boolean;
+    /** Where the item's file stands: here to preview, never sent (fingerprints only), or erased — and why. */
+    readonly media: MediaState;
   };
   readonly case: {
     readonly id: string;
@@ -84,6 +86,24 @@ export interface ItemDetail {
  * already holds. What it says of the other case is only whether it is this
  * one; an analyst deciding this item has no business reading another victim's case.
  */
+export const MEDIA_STATES = ['available', 'never_sent', 'erased_decided', 'erased_withdrawn', 'erased_expired'] as const;
+export type MediaState = (typeof MEDIA_STATES)[number];
+
+/**
+ * An item's file, from its media rows: none at all means only fingerprints
+ * were ever sent; in a withdrawn case it is gone (its key is); one not
+ * erased is available; erased, it was for the decision (erased as it was
+ * made), or else by the retention job (nobody decided in time).
+ */
+export function mediaStateOf(rows: readonly { deletedAt: Date | null }[], decidedAt: Date | null, caseStatus: 'open' | 'withdrawn'): MediaState {
+  if (rows.length === 0) return 'never_sent';
+  // Withdrawal destroys the case's key at once; the blobs go with the next retention run.
+  if (caseStatus === 'withdrawn') return 'erased_withdrawn';
+  if (rows.some((r) => r.deletedAt === null)) return 'available';
+  const erasedAt = Math.max(...rows.map((r) => r.deletedAt!.getTime()));
+  return decidedAt !== null && erasedAt >= decidedAt.getTime() ? 'erased_decided' : 'erased_expired';
+}
+
 export interface ItemMatch {
   readonly signalType: string;
   /** Hamming distance for PDQ (at most MATCH_DISTANCE); 0 for an exact MD5; null for vPDQ (see `frames`). */
@@ -285,7 +305,8 @@ export class ReviewService {
     const [row] = await db.select({ item: caseItems, c: cases }).from(caseItems).innerJoin(cases, eq(cases.id, caseItems.caseId)).where(eq(caseItems.id, itemId));
     if (!row) throw new AppError('not_found');
     const { item, c } = row;
-    const [media] = await db.select({ id: mediaObjects.id }).from(mediaObjects).where(and(eq(mediaObjects.itemId, itemId), isNull(mediaObjects.deletedAt)));
+    const mediaRows = await db.select({ id: mediaObjects.id, deletedAt: mediaObjects.deletedAt }).from(mediaObjects).where(eq(mediaObjects.itemId, itemId));
+    const mediaState = mediaStateOf(mediaRows, item.decidedAt, c.status);
     const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(caseItems).where(eq(caseItems.caseId, c.id));
     const entries = (await entriesOfItems(db, [itemId])).get(itemId) ?? [];
     const dataKey = c.wrappedKey ? unwrapKey(this.deps.masterKey, c.wrappedKey, c.id) : null;
@@ -307,7 +328,8 @@ export class ReviewService {
         removedAt: iso(item.removedAt),
         claimedBy: item.claimedBy,
         claimExpiresAt: iso(item.claimExpiresAt),
-        hasMedia: media !== undefined,
+        hasMedia: mediaState === 'available',
+        media: mediaState,
       },
       case: {
         id: c.id,

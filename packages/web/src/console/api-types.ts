@@ -1387,6 +1387,11 @@ export interface paths {
                                 id: string;
                                 /** @enum {string} */
                                 kind: "url" | "photo" | "video";
+                                /**
+                                 * @description available; never_sent (fingerprints only); erased_decided, erased_withdrawn, erased_expired (by the retention job)
+                                 * @enum {string}
+                                 */
+                                media: "available" | "never_sent" | "erased_decided" | "erased_withdrawn" | "erased_expired";
                                 notifiedAt: string | null;
                                 position: number;
                                 removedAt: string | null;

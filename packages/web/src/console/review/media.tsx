@@ -92,13 +92,15 @@ function RevealedVideo({ url, type, label }: { url: string; type: SafeMediaType;
   return <video ref={video} className="revealed" src={url} data-media-type={type} muted controls preload="metadata" playsInline disablePictureInPicture aria-label={label} />;
 }
 
-/** Why an item has no media to show: decided (erased then), its case withdrawn (erased then), or only fingerprints were ever sent. */
-export type NoMedia = 'decided' | 'withdrawn' | 'fingerprints';
+/** Where an item's file stands, as the server says. */
+export type MediaState = 'available' | 'never_sent' | 'erased_decided' | 'erased_withdrawn' | 'erased_expired';
 
-export function MediaPanel({ itemId, kind, hasMedia, noMedia, canReveal, reveal }: { itemId: string; kind: 'photo' | 'video'; hasMedia: boolean; noMedia: NoMedia; canReveal: boolean; reveal: Reveal }) {
+const WHY_NO_MEDIA = { never_sent: 'media.fingerprintsOnly', erased_decided: 'media.erased', erased_withdrawn: 'media.withdrawn', erased_expired: 'media.expired' } as const;
+
+export function MediaPanel({ itemId, kind, media, canReveal, reveal }: { itemId: string; kind: 'photo' | 'video'; media: MediaState; canReveal: boolean; reveal: Reveal }) {
   const { t } = useTranslation('review');
   const { state } = reveal;
-  if (!hasMedia) return <p className="hint">{t(noMedia === 'decided' ? 'media.erased' : noMedia === 'withdrawn' ? 'media.withdrawn' : 'media.fingerprintsOnly')}</p>;
+  if (media !== 'available') return <p className="hint">{t(WHY_NO_MEDIA[media])}</p>;
   const shown = state.kind === 'shown';
   return (
     <div className="media">

@@ -511,8 +511,7 @@ function Review({ detail, reload }: { detail: Detail; reload: () => void }) {
             {item.kind === 'url' ? <UrlPanel detail={detail} /> : <MediaPanel
                 itemId={item.id}
                 kind={item.kind}
-                hasMedia={item.hasMedia}
-                noMedia={item.decision !== null ? 'decided' : detail.case.status === 'withdrawn' ? 'withdrawn' : 'fingerprints'}
+                media={item.media}
                 canReveal={mine}
                 reveal={reveal}
               />}
