@@ -4,11 +4,11 @@
 
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { and, eq, isNull, lt } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
 import { appendAudit } from '../audit/audit.ts';
 import { type Key, decrypt, encrypt } from '../crypto/envelope.ts';
-import type { Database } from '../db/database.ts';
+import type { Database, Executor } from '../db/database.ts';
 import { USER_ROLES, consoleSessions, enrolmentTokens, users } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 
@@ -40,6 +40,21 @@ const token = () => randomBytes(32).toString('base64url');
 
 function totpFor(email: string, secret: Secret): TOTP {
   return new TOTP({ issuer: 'Disrupt', label: email, algorithm: 'SHA1', digits: 6, period: 30, secret });
+}
+
+/**
+ * Locks the enabled admins (only those who can sign in, with `enrolledOnly`)
+ * in id order, so that every transaction takes these locks in the same order,
+ * and returns them as they stand once locked (a transaction that waited sees
+ * what the one before it committed).
+ */
+async function lockAdmins(tx: Executor, { enrolledOnly }: { enrolledOnly: boolean }): Promise<{ id: string }[]> {
+  return tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.role, 'admin'), isNull(users.disabledAt), enrolledOnly ? eq(users.enrolled, true) : undefined))
+    .orderBy(asc(users.id))
+    .for('update');
 }
 
 export class AccountService {
@@ -218,20 +233,22 @@ export class AccountService {
     const now = this.now();
     const user = await this.db.transaction(async (tx) => {
       const where = 'userId' in target ? eq(users.id, target.userId) : eq(users.email, target.email.trim().toLowerCase());
-      const [found] = await tx.select({ id: users.id, email: users.email, role: users.role, enrolled: users.enrolled, disabledAt: users.disabledAt }).from(users).where(where).for('update');
+      const columns = { id: users.id, email: users.email, role: users.role, enrolled: users.enrolled, disabledAt: users.disabledAt };
+      const [seen] = await tx.select(columns).from(users).where(where);
+      if (!seen) throw new AppError('not_found', 'no such account');
+      // From the console, an admin who can sign in must remain: two admins
+      // resetting each other at once would leave none (the command line can
+      // always reset: it is how a hotline gets back in). Every such admin is
+      // locked, in id order, before the account itself: two resets that lock
+      // in the same order wait for each other instead of deadlocking.
+      const guarded = seen.role === 'admin' && actor.startsWith('user:');
+      const admins = guarded ? await lockAdmins(tx, { enrolledOnly: true }) : [];
+      const [found] = await tx.select(columns).from(users).where(eq(users.id, seen.id)).for('update');
       if (!found) throw new AppError('not_found', 'no such account');
       if (actor === `user:${found.id}`) throw new AppError('not_permitted', 'you cannot reset your own access; ask another admin');
       if (found.disabledAt) throw new AppError('conflict', 'this account is disabled; enable it first');
-      // From the console, an admin who can sign in must remain: two admins
-      // resetting each other at once would leave none (the command line can
-      // always reset, it is how a hotline gets back in).
-      if (found.role === 'admin' && found.enrolled && actor.startsWith('user:')) {
-        const admins = await tx
-          .select({ id: users.id })
-          .from(users)
-          .where(and(eq(users.role, 'admin'), eq(users.enrolled, true), isNull(users.disabledAt)))
-          .for('update');
-        if (!admins.some((admin) => admin.id !== found.id)) throw new AppError('conflict', 'this is the last admin who can sign in; use `disrupt admin reset` on the server instead');
+      if (guarded && found.role === 'admin' && found.enrolled && !admins.some((admin) => admin.id !== found.id)) {
+        throw new AppError('conflict', 'this is the last admin who can sign in; use `disrupt admin reset` on the server instead');
       }
       await tx.update(users).set({ passwordHash: null, totpSecretEnc: null, enrolled: false, failedLogins: 0, lockedUntil: null }).where(eq(users.id, found.id));
       await tx.delete(consoleSessions).where(eq(consoleSessions.userId, found.id));
@@ -261,11 +278,7 @@ export class AccountService {
       const removesAnAdmin = user.role === 'admin' && user.disabledAt === null && (change.disabled === true || (change.role !== undefined && change.role !== 'admin'));
       if (removesAnAdmin) {
         // All of them, the target too: two transactions each locking only "the others" would not meet.
-        const admins = await tx
-          .select({ id: users.id })
-          .from(users)
-          .where(and(eq(users.role, 'admin'), isNull(users.disabledAt)))
-          .for('update');
+        const admins = await lockAdmins(tx, { enrolledOnly: false });
         if (!admins.some((admin) => admin.id !== userId)) throw new AppError('conflict', 'this is the last enabled admin account; make another admin first');
       }
       if (change.role && change.role !== user.role) {
