@@ -29,6 +29,19 @@ function once(target: EventTarget, ok: string, timeoutMs: number): Promise<boole
   });
 }
 
+const PRESENT_WAIT_MS = 2_000;
+
+/** Resolves when the video presents its next frame, or after `timeoutMs`. */
+function framePresented(video: HTMLVideoElement, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    video.requestVideoFrameCallback(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 /** The frame rate, from the media times of frames presented one after another while the muted video plays for a moment. */
 async function measureFps(video: HTMLVideoElement): Promise<number | null> {
   const deltas: number[] = [];
@@ -114,8 +127,13 @@ export async function openVideo(file: Blob): Promise<OpenVideo> {
         // The middle of the frame's display interval: clear of rounding at its edges.
         const target = Math.min((n + 0.5) / fps, duration);
         if (Math.abs(video.currentTime - target) > 1e-9 || n === 0) {
+          // `seeked` can come before the frame is on screen (a busy machine),
+          // and a frame taken then is the previous one: wait for it to be
+          // presented too (bounded, should the browser not say).
+          const presented = framePresented(video, PRESENT_WAIT_MS);
           video.currentTime = target;
           if (!(await once(video, 'seeked', 30_000))) return null;
+          await presented;
         }
         try {
           return new VideoFrame(video);
