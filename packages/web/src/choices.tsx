@@ -2,7 +2,17 @@
 
 import { type Dispatch, type SetStateAction, useId } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { PortalPublicConfig } from './api.ts';
 import type { SelectedFile } from './files.ts';
+
+/**
+ * Whether files may be sent for verification: for an adult, or where the
+ * deployment allows media of minors. "Not sure" may be a minor, so no (the
+ * server refuses them as well).
+ */
+export function filesAllowed(age: 'minor' | 'adult' | 'unsure' | null, config: PortalPublicConfig | null): boolean {
+  return age === 'adult' || config?.allowMinorMedia === true;
+}
 
 export function RadioGroup<T extends string>({
   legend,

@@ -5,7 +5,7 @@
 import { type SyntheticEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, type CaseItemView, type CaseView, type PortalPublicConfig, api, fullCase } from './api.ts';
-import { VerifyChoices } from './choices.tsx';
+import { VerifyChoices, filesAllowed } from './choices.tsx';
 import { isSettled, looksLikeUrl, submission, urlLines } from './files.ts';
 import { ItemsEditor, useSelectedFiles } from './items-editor.tsx';
 import { sendSubmission } from './send.ts';
@@ -136,7 +136,7 @@ function CaseDetails({
   const [busy, setBusy] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
   const withdrawn = view.status === 'withdrawn';
-  const verifyAllowed = view.ageGroup === 'adult' || config?.allowMinorMedia === true;
+  const verifyAllowed = filesAllowed(view.ageGroup, config);
 
   const addItems = async () => {
     const lines = urlLines(urls);

@@ -4,7 +4,7 @@
 import { type SyntheticEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type OpenCaseRequest, type PortalPublicConfig, api } from './api.ts';
-import { RadioGroup, VerifyChoices } from './choices.tsx';
+import { RadioGroup, VerifyChoices, filesAllowed } from './choices.tsx';
 import { Credentials } from './credentials.tsx';
 import { isSettled, looksLikeUrl, submission, urlLines } from './files.ts';
 import { Helplines } from './helplines.tsx';
@@ -44,8 +44,7 @@ export function Report({ config, go }: { config: PortalPublicConfig | null; go: 
     title.current?.focus();
   }, [step, done]);
 
-  // "Not sure" may be a minor: no files either, only their fingerprints.
-  const verifyAllowed = age === 'adult' || config?.allowMinorMedia === true;
+  const verifyAllowed = filesAllowed(age, config);
   const lines = urlLines(urls);
   const badLine = lines.find((line) => !looksLikeUrl(line));
 

@@ -372,7 +372,7 @@ function Review({ detail, reload }: { detail: Detail; reload: () => void }) {
   const { me } = useSession();
   const { item } = detail;
   const mine = item.decision === null && item.claimedBy === me.user.id;
-  const media = item.kind !== 'url' && item.hasMedia;
+  const media = item.kind !== 'url' && item.media === 'available';
   const settings = breakSettings(me);
   const [aiGenerated, setAiGenerated] = useState(false);
   const [picking, setPicking] = useState(false);
