@@ -107,12 +107,7 @@ describeServer('review', ({ server, dataDir }) => {
     const photo = (await view(adultToken)).items.find((i) => i.kind === 'photo')!;
     const decide = (who: ConsoleLogin, body: object) => inject(as(who, { method: 'POST', url: `/api/console/items/${photo.id}/decision`, payload: body }));
     expect((await decide(analyst, { decision: 'ncii_adult' })).statusCode).toBe(409); // not claimed
-    let claimed: string | undefined;
-    while (claimed !== photo.id) {
-      const next = (await inject(as(analyst, { method: 'POST', url: '/api/console/queue/claim' }))).json<{ item: { itemId: string } | null }>().item;
-      if (!next) throw new Error('photo never reached');
-      claimed = next.itemId;
-    }
+    await claimUntil(analyst, photo.id);
     expect((await decide(supervisor, { decision: 'ncii_adult' })).statusCode).toBe(409); // held by someone else
     expect((await decide(analyst, { decision: 'not_actionable' })).statusCode).toBe(400); // needs a reason
     expect((await decide(analyst, { decision: 'ncii_adult', aiGenerated: false })).statusCode).toBe(204);
@@ -130,8 +125,7 @@ describeServer('review', ({ server, dataDir }) => {
 
   it('takes the hashes of a rejected photo out of the bank', async () => {
     const photo = (await view(adultToken)).items.find((i) => i.kind === 'photo' && i.status === 'in_review')!;
-    let claimed: string | undefined;
-    while (claimed !== photo.id) claimed = (await inject(as(supervisor, { method: 'POST', url: '/api/console/queue/claim' }))).json<{ item: { itemId: string } }>().item.itemId;
+    await claimUntil(supervisor, photo.id);
     expect((await inject(as(supervisor, { method: 'POST', url: `/api/console/items/${photo.id}/decision`, payload: { decision: 'not_actionable', reason: 'out_of_scope' } }))).statusCode).toBe(204);
     const after = (await view(adultToken)).items.find((i) => i.id === photo.id)!;
     expect(after.status).toBe('not_actionable');
