@@ -64,6 +64,8 @@ export interface Config {
   readonly portal: PortalConfig;
   /** When the console suggests an analyst take a break (see GET /api/console/me). */
   readonly console: ConsoleConfig;
+  /** The bearer token /metrics asks for; null: /metrics is not served (404). */
+  readonly metricsToken: string | null;
 }
 
 /**
@@ -206,6 +208,7 @@ const VARIABLES = {
   DISRUPT_WEB_DIR: { schema: z.string().optional(), expected: "a folder with the portal's built files (unset: packages/web/dist)" },
   DISRUPT_BREAK_AFTER_REVEALS: { schema: integer(1, 10_000).default(20), expected: 'a whole number of reveals a day, from 1 to 10000 (default 20)' },
   DISRUPT_BREAK_AFTER_MINUTES: { schema: integer(1, 1440).default(50), expected: 'a whole number of minutes, from 1 to 1440 (default 50)' },
+  DISRUPT_METRICS_TOKEN: { schema: z.string().regex(/^[\x21-\x7e]{24,200}$/).optional(), expected: '24 to 200 visible ASCII characters, sent by the scraper as Authorization: Bearer (unset: /metrics answers 404)' },
 } as const;
 
 type VariableName = keyof typeof VARIABLES;
@@ -236,6 +239,7 @@ const schema = z.object({
   DISRUPT_WEB_DIR: VARIABLES.DISRUPT_WEB_DIR.schema,
   DISRUPT_BREAK_AFTER_REVEALS: VARIABLES.DISRUPT_BREAK_AFTER_REVEALS.schema,
   DISRUPT_BREAK_AFTER_MINUTES: VARIABLES.DISRUPT_BREAK_AFTER_MINUTES.schema,
+  DISRUPT_METRICS_TOKEN: VARIABLES.DISRUPT_METRICS_TOKEN.schema,
 } satisfies Record<VariableName, z.ZodType>);
 
 function isVariable(name: PropertyKey | undefined): name is VariableName {
@@ -295,6 +299,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         webDir: v.DISRUPT_WEB_DIR === undefined ? null : resolve(v.DISRUPT_WEB_DIR),
       },
       console: { breakAfterReveals: v.DISRUPT_BREAK_AFTER_REVEALS, breakAfterMinutes: v.DISRUPT_BREAK_AFTER_MINUTES },
+      metricsToken: v.DISRUPT_METRICS_TOKEN ?? null,
     },
   };
 }

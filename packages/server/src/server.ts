@@ -12,7 +12,12 @@ import { JobQueue } from './jobs/job-queue.ts';
 import { caseRoutes } from './cases/case.routes.ts';
 import { CaseService } from './cases/case.service.ts';
 import { AccountService } from './console/account.service.ts';
-import { type ConsoleRoute, consoleRoutes } from './console/console.routes.ts';
+import { AuditService } from './audit/audit.service.ts';
+import { consoleAuthenticator } from './console/console-access.ts';
+import { consoleRoutes } from './console/console.routes.ts';
+import { StatsService } from './console/stats.service.ts';
+import type { RouteAccess } from './http/access.ts';
+import { TakedownLists } from './takedown/takedown-lists.ts';
 import { ReviewService } from './console/review.service.ts';
 import { MediaService } from './cases/media.service.ts';
 import { HelplineService } from './portal/helplines.service.ts';
@@ -26,14 +31,13 @@ import type { Config } from './config.ts';
 import { type Key, asKey, loadOrCreateMasterKey } from './crypto/envelope.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { type DataLock, lockDataFolder } from './db/data-lock.ts';
-import { type App, buildApp } from './http/app.ts';
+import { type BuiltApp, buildApp } from './http/app.ts';
 import { type Logger, createLogger } from './logger.ts';
 import { FeedbackService } from './partner/feedback.service.ts';
 import { MatchService } from './partner/match.service.ts';
 import { NegativeBankService } from './partner/negative-bank.service.ts';
 import { PdqMatchPool } from './partner/pdq-match-pool.ts';
-import { PartnerGate } from './partner/partner-access.ts';
-import { partnerConsoleRoutes } from './partner/partner-console.routes.ts';
+import { PartnerGate, partnerAuthenticators } from './partner/partner-access.ts';
 import { PartnerFeed } from './partner/partner-feed.ts';
 import { partnerRoutes } from './partner/partner.routes.ts';
 import { PartnerService } from './partner/partner.service.ts';
@@ -47,7 +51,7 @@ export const BANK_REFRESH_MS = 2000;
 export const WEBHOOK_DISPATCH_MS = 1000;
 
 export interface RunningServer {
-  readonly app: App;
+  readonly app: BuiltApp;
   readonly database: Database;
   /** The bank in memory, for matching; refreshed from the change sequence. */
   readonly bankIndex: BankIndex;
@@ -59,8 +63,8 @@ export interface RunningServer {
   readonly partners: PartnerService;
   /** Partner access; `flush()` writes the waiting call entries to the audit log. */
   readonly partnerGate: PartnerGate;
-  /** Every console route and who may call it. */
-  readonly consoleRoutes: readonly ConsoleRoute[];
+  /** Every route and who may call it (what the authorisation tests walk). */
+  readonly routes: readonly RouteAccess[];
   /** On the first start of an embedded deployment: the first admin's one-time enrolment token. */
   readonly firstAdminEnrolment: string | null;
   /** Where it listens, e.g. http://127.0.0.1:8080 (when started with listen). */
@@ -132,13 +136,24 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await jobs.work('url.recheck', (data) => takedown.recheckJob(data.itemId, new Date(data.due)));
     }
     const helplines = new HelplineService({ database, configured: config.portal.helplines });
-    const consoleApi = consoleRoutes({ accounts, review, takedown, escalations, helplines, database, settings: config.console });
     const partners = new PartnerService(database);
     const feed = new PartnerFeed(database, masterKey);
     const feedback = new FeedbackService({ database, masterKey, rule: { minNotBlocked: config.disputeMinNotBlocked, minPartners: config.disputeMinPartners } });
     const webhooks = new WebhookService({ database, masterKey, jobs, feed, allowHttp: config.partnerWebhookAllowHttp });
     const negativeBank = new NegativeBankService(database, bankIndex);
     const gate = new PartnerGate(database, new RateLimiter(), logger);
+    const consoleApi = consoleRoutes({
+      accounts,
+      review,
+      takedown,
+      takedownLists: new TakedownLists(database),
+      escalations,
+      helplines,
+      stats: new StatsService(database),
+      audit: new AuditService(database),
+      partners: { partners, negative: negativeBank, webhooks, defaultRateLimit: config.partnerRateLimit },
+      settings: config.console,
+    });
     if (config.roles.includes('worker')) {
       await jobs.work('partner.webhook', (data) => webhooks.deliver(data.webhookId), 1);
       webhooks.start(WEBHOOK_DISPATCH_MS, (error) => {
@@ -161,10 +176,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       bodyLimit: Math.max(config.maxUploadBytes, 10 * 1024 * 1024),
       trustProxy: config.trustProxy,
       ready: () => db.ping(),
+      authenticators: {
+        ...consoleAuthenticator(accounts),
+        victimSession: (token) => cases.caseOfSession(token),
+        ...partnerAuthenticators(partners, gate),
+        metricsToken: config.metricsToken,
+      },
       plugins: [
         caseRoutes(cases, media, { maxUploadBytes: config.maxUploadBytes }),
-        consoleApi.plugin,
-        partnerConsoleRoutes({ partners, negative: negativeBank, webhooks, defaultRateLimit: config.partnerRateLimit }),
+        consoleApi,
         partnerRoutes({ partners, gate, feed, match: new MatchService(bankIndex, pool, matchPool ?? undefined), feedback, webhooks, maxUploadBytes: config.maxUploadBytes }),
         stopNciiRoutes({ partners, gate, feed, feedback, tokens: new PageTokens(masterKey) }),
         // Last: its catch-all for the portal's files must not shadow an API route.
@@ -181,7 +201,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       database: db,
       bankIndex,
       logger,
-      consoleRoutes: consoleApi.table,
+      routes: app.routeTable(),
       partners,
       partnerGate: gate,
       accounts,

@@ -10,6 +10,8 @@ const openBody = { situation: 'online', ageGroup: 'adult', aiGenerated: 'no', la
 
 const pdqFor = (n: number) => n.toString(16).padStart(8, '0').repeat(8);
 
+const METRICS_TOKEN = 'victim-api-test-metrics-token';
+
 describeServer('victim API', ({ server, logs }) => {
   const inject = (options: InjectOptions) => server().app.inject(options);
   const secretsSeen: string[] = [];
@@ -138,7 +140,7 @@ describeServer('victim API', ({ server, logs }) => {
   it('serves health, readiness, metrics by route pattern, and the OpenAPI document', async () => {
     expect((await inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
     expect((await inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
-    const metrics = await inject({ method: 'GET', url: '/metrics' });
+    const metrics = await inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(metrics.body).toContain('http_requests_total{method="POST",route="/api/victim/case/items"');
     expect(metrics.body).not.toMatch(/after=\d/);
     const openapi = await inject({ method: 'GET', url: '/api/openapi.json' });
@@ -160,4 +162,4 @@ describeServer('victim API', ({ server, logs }) => {
     for (const secret of secretsSeen) expect(text).not.toContain(secret);
     for (const needle of ['person@example.org', 'forum', PDQ, pdqFor(2), 'site1.example.com', '203.0.113.9', '127.0.0.1', 'lightMyRequest']) expect(text).not.toContain(needle);
   });
-});
+}, { env: { DISRUPT_METRICS_TOKEN: METRICS_TOKEN } });

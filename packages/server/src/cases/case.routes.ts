@@ -1,13 +1,17 @@
 // /api/victim/*: the victim's side of the API, used by the portal.
 //
 // A victim authenticates with the case number and secret once, then carries
-// a bearer token (an hour). Nothing here records who is asking: no IP address
-// or user agent is stored. The sign-in throttle keys on the client address in
-// memory only, and forgets it within minutes.
+// a bearer token (an hour); the access gate (http/access.ts) recognises it on
+// every route declared `access.victim` and puts its case on the request.
+// Nothing here records who is asking: no IP address or user agent is stored.
+// The sign-in throttle keys on the client address in memory only, and
+// forgets it within minutes.
 
 import multipart from '@fastify/multipart';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
+import type { FastifyRequest } from 'fastify';
+import { access } from '../http/access.ts';
 import type { App } from '../http/app.ts';
 import { validIdempotencyKey } from '../idempotency.ts';
 import { type CaseService, MAX_ITEMS_PER_BATCH } from './case.service.ts';
@@ -106,24 +110,16 @@ export function caseRoutes(cases: CaseService, media: MediaService, limits: { ma
     }
   };
 
-  const bearer = (authorization: string | undefined): string => {
-    const match = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(authorization ?? '');
-    if (!match) throw new AppError('unauthorized');
-    return match[1]!;
-  };
-  const requireCase = async (authorization: string | undefined): Promise<string> => {
-    const caseId = await cases.caseOfSession(bearer(authorization));
-    if (caseId === null) throw new AppError('unauthorized');
-    return caseId;
-  };
   const authHeaders = z.object({ authorization: z.string().optional() });
 
-  return async (app: App): Promise<void> => {
+  return async (root: App): Promise<void> => {
+    await root.register(async (app: App) => {
     await app.register(multipart, { limits: { fileSize: limits.maxUploadBytes, files: 1, fields: 0, parts: 1 } });
 
     app.post(
       '/api/victim/cases',
       {
+        config: { access: access.public },
         schema: {
           tags: ['victim'],
           summary: 'Open a case',
@@ -147,7 +143,7 @@ export function caseRoutes(cases: CaseService, media: MediaService, limits: { ma
 
     app.post(
       '/api/victim/sessions',
-      { schema: { tags: ['victim'], summary: 'Sign in with a case number and secret', body: signInBody, response: { 200: session } } },
+      { config: { access: access.public }, schema: { tags: ['victim'], summary: 'Sign in with a case number and secret', body: signInBody, response: { 200: session } } },
       async (request, reply) => {
         throttle(request.ip);
         const result = await cases.signIn(request.body.caseNumber, request.body.secret);
@@ -158,9 +154,9 @@ export function caseRoutes(cases: CaseService, media: MediaService, limits: { ma
 
     app.delete(
       '/api/victim/session',
-      { schema: { tags: ['victim'], summary: 'Sign out', headers: authHeaders } },
+      { config: { access: access.victim }, schema: { tags: ['victim'], summary: 'Sign out', headers: authHeaders } },
       async (request, reply) => {
-        await cases.signOut(bearer(request.headers.authorization));
+        await cases.signOut(request.headers.authorization!.slice('Bearer '.length));
         return reply.code(204).send();
       },
     );
@@ -168,6 +164,7 @@ export function caseRoutes(cases: CaseService, media: MediaService, limits: { ma
     app.get(
       '/api/victim/case',
       {
+        config: { access: access.victim },
         schema: {
           tags: ['victim'],
           summary: 'The case and a page of its items with their status and history',
@@ -177,7 +174,7 @@ export function caseRoutes(cases: CaseService, media: MediaService, limits: { ma
         },
       },
       async (request, reply) => {
-        const caseId = await requireCase(request.headers.authorization);
+        const caseId = victimCase(request);
         const view = await cases.view(caseId, {
           ...(request.query.after === undefined ? {} : { after: request.query.after }),
           ...(request.query.limit === undefined ? {} : { limit: request.query.limit }),
@@ -189,6 +186,7 @@ export function caseRoutes(cases: CaseService, media: MediaService, limits: { ma
     app.post(
       '/api/victim/case/items',
       {
+        config: { access: access.victim },
         schema: {
           tags: ['victim'],
           summary: 'Add a batch of items (URLs, photo and video fingerprints)',
@@ -199,7 +197,7 @@ export function caseRoutes(cases: CaseService, media: MediaService, limits: { ma
         },
       },
       async (request) => {
-        const caseId = await requireCase(request.headers.authorization);
+        const caseId = victimCase(request);
         return { results: [...(await cases.addItems(caseId, request.body.items))] };
       },
     );
@@ -207,6 +205,7 @@ export function caseRoutes(cases: CaseService, media: MediaService, limits: { ma
     app.post(
       '/api/victim/case/withdraw',
       {
+        config: { access: access.victim },
         schema: {
           tags: ['victim'],
           summary: 'Withdraw the case',
@@ -216,7 +215,7 @@ export function caseRoutes(cases: CaseService, media: MediaService, limits: { ma
         },
       },
       async (request) => {
-        const caseId = await requireCase(request.headers.authorization);
+        const caseId = victimCase(request);
         await cases.withdraw(caseId);
         return { status: 'withdrawn' as const };
       },
@@ -224,6 +223,7 @@ export function caseRoutes(cases: CaseService, media: MediaService, limits: { ma
     app.post(
       '/api/victim/case/media',
       {
+        config: { access: access.victim },
         schema: {
           tags: ['victim'],
           summary: 'Send a photo or video for verification by an analyst',
@@ -235,7 +235,7 @@ export function caseRoutes(cases: CaseService, media: MediaService, limits: { ma
         },
       },
       async (request, reply) => {
-        const caseId = await requireCase(request.headers.authorization);
+        const caseId = victimCase(request);
         if (!request.isMultipart()) throw new AppError('unsupported_media_type', 'send the file as multipart/form-data');
         const file = await request.file();
         if (!file) throw new AppError('bad_request', 'a "file" field is required');
@@ -244,7 +244,14 @@ export function caseRoutes(cases: CaseService, media: MediaService, limits: { ma
         return reply.code(added.duplicate ? 200 : 201).send(added);
       },
     );
+    });
   };
+}
+
+/** The case the gate found for this request's session (every victim route declares `access.victim`). */
+function victimCase(request: FastifyRequest): string {
+  if (request.victimCaseId === undefined) throw new AppError('unauthorized');
+  return request.victimCaseId;
 }
 
 // The wire contract as types, for the portal's client (type-only imports: no server code reaches the browser).

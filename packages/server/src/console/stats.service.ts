@@ -5,6 +5,7 @@
 
 import { type SQL, and, count, eq, gte, isNotNull, lt, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
+import { appendAudit } from '../audit/audit.ts';
 import { bankStats } from '../bank/bank.repository.ts';
 import type { Database, Executor } from '../db/database.ts';
 import { caseItems, cases, escalations, hosts, notices } from '../db/schema.ts';
@@ -35,6 +36,22 @@ export interface WeekFigures {
 }
 
 export type ConsoleStats = Awaited<ReturnType<typeof consoleStats>>;
+
+/** The statistics the console shows, and their audited export. */
+export class StatsService {
+  constructor(private readonly database: Database) {}
+
+  figures(period: Period): Promise<ConsoleStats> {
+    return consoleStats(this.database, period);
+  }
+
+  /** The figures for an export: the export itself is audited (who, which period). */
+  async export(period: Period, actor: string): Promise<ConsoleStats> {
+    const figures = await consoleStats(this.database, period);
+    await this.database.db.transaction((tx) => appendAudit(tx, { actor, action: 'stats.export', subject: null, detail: { from: figures.period.from, to: figures.period.to } }));
+    return figures;
+  }
+}
 
 export async function consoleStats(database: Database, period: Period) {
   const db = database.db;

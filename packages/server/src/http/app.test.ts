@@ -7,6 +7,7 @@ import { isLocal, launchChromium, recordRequests } from '../../../../test/browse
 import { type Config, loadConfig } from '../config.ts';
 import { AppError, ERROR_CODES, HTTP_STATUS } from '../errors.ts';
 import { createLogger } from '../logger.ts';
+import { access } from './access.ts';
 import { type App, type AppPlugin, buildApp, errorResponseSchema } from './app.ts';
 
 const SECRET = 'sk-live-0f9e8d7c6b5a49382716';
@@ -14,6 +15,7 @@ const HASH = 'f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22';
 const CASE_NUMBER = 'DSR-7KQ4-9XW2';
 const USER_AGENT = 'VictimPhone/1.0 (Android 14)';
 const CLIENT_IP = '203.0.113.9';
+const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 
 function testConfig(overrides: Record<string, string> = {}): Config {
   const result = loadConfig({ DISRUPT_MAX_UPLOAD_BYTES: '1024', ...overrides });
@@ -45,6 +47,7 @@ const testRoutes: AppPlugin = (app) => {
   app.post(
     '/test/items/:itemId',
     {
+      config: { access: access.public },
       schema: {
         params: z.object({ itemId: z.string().min(3) }),
         body: z.object({ value: z.string().regex(/^[0-9a-f]{64}$/), count: z.number().int().min(1), note: z.string().max(10).optional() }),
@@ -56,20 +59,20 @@ const testRoutes: AppPlugin = (app) => {
       return { accepted: request.body.count };
     },
   );
-  app.get('/test/list', { schema: { querystring: z.object({ limit: z.coerce.number().int().max(100) }) } }, (request) => ({ limit: request.query.limit }));
-  app.get('/test/cases/:caseNumber', { schema: { params: z.object({ caseNumber: z.string() }) } }, () => ({ found: true }));
-  app.get('/test/fail/:code', { schema: { params: z.object({ code: z.enum(ERROR_CODES) }) } }, (request) => {
+  app.get('/test/list', { config: { access: access.public }, schema: { querystring: z.object({ limit: z.coerce.number().int().max(100) }) } }, (request) => ({ limit: request.query.limit }));
+  app.get('/test/cases/:caseNumber', { config: { access: access.public }, schema: { params: z.object({ caseNumber: z.string() }) } }, () => ({ found: true }));
+  app.get('/test/fail/:code', { config: { access: access.public }, schema: { params: z.object({ code: z.enum(ERROR_CODES) }) } }, (request) => {
     const { code } = request.params;
     throw new AppError(code, undefined, code === 'too_many_requests' ? { retryAfterSeconds: 42 } : {});
   });
-  app.get('/test/crash', () => {
+  app.get('/test/crash', { config: { access: access.public } }, () => {
     throw new Error(`connection to postgres://admin:${SECRET}@db failed near ${HASH}`);
   });
-  app.get('/test/throws-string', () => {
+  app.get('/test/throws-string', { config: { access: access.public } }, () => {
     // eslint-disable-next-line @typescript-eslint/only-throw-error -- what careless code does; the handler must cope
     throw SECRET;
   });
-  app.get('/test/bad-reply', { schema: { response: { 200: z.object({ n: z.number() }) } } }, () => ({ n: `not a number ${SECRET}` }) as unknown as { n: number });
+  app.get('/test/bad-reply', { config: { access: access.public }, schema: { response: { 200: z.object({ n: z.number() }) } } }, () => ({ n: `not a number ${SECRET}` }) as unknown as { n: number });
   return Promise.resolve();
 };
 
@@ -85,6 +88,7 @@ describe('buildApp', () => {
       config: testConfig(),
       logger: logs.logger,
       plugins: [testRoutes],
+      authenticators: { metricsToken: METRICS_TOKEN },
       readiness: () => (readinessThrows ? Promise.reject(new Error(`database ${SECRET} unreachable`)) : Promise.resolve(ready)),
     });
   });
@@ -206,7 +210,7 @@ describe('buildApp', () => {
   it('counts requests by route pattern in /metrics, never by raw URL', async () => {
     await inject({ method: 'GET', url: `/test/cases/${CASE_NUMBER}?ref=${HASH}` });
     await inject({ method: 'GET', url: `/unknown/${CASE_NUMBER}` });
-    const response = await inject({ method: 'GET', url: '/metrics' });
+    const response = await inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('text/plain');
     expect(response.body).toMatch(/http_requests_total\{method="GET",route="\/test\/cases\/:caseNumber",status="200"\} [1-9]/);
@@ -215,6 +219,59 @@ describe('buildApp', () => {
     expect(response.body).toContain('process_cpu_user_seconds_total'); // default metrics
     expect(response.body).not.toContain(CASE_NUMBER);
     expect(response.body).not.toContain(HASH);
+  });
+
+  it('serves /metrics only with the operator\'s bearer token', async () => {
+    for (const authorization of [undefined, 'Bearer wrong', `Bearer ${METRICS_TOKEN}x`, METRICS_TOKEN, `Basic ${METRICS_TOKEN}`]) {
+      const response = await inject({ method: 'GET', url: '/metrics', headers: authorization === undefined ? {} : { authorization } });
+      expect(response.statusCode).toBe(401);
+      expect(response.body).not.toContain('http_requests_total');
+    }
+    const unset = await buildApp({ config: testConfig(), logger: createLogger({ level: 'silent' }) });
+    try {
+      const response = await unset.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+      expect(response.statusCode).toBe(404);
+      expect(response.body).not.toContain('http_requests_total');
+    } finally {
+      await unset.close();
+    }
+  });
+
+  it('sends the browser policy headers, and HSTS only for HTTPS through a trusted proxy', async () => {
+    const response = await inject({ method: 'GET', url: '/healthz', headers: { 'x-forwarded-proto': 'https' } });
+    expect(response.headers['permissions-policy']).toMatch(/camera=\(\).*microphone=\(\).*geolocation=\(\)/);
+    expect(response.headers['cross-origin-opener-policy']).toBe('same-origin');
+    // This app trusts no proxy: a client's X-Forwarded-Proto is not believed.
+    expect(response.headers['strict-transport-security']).toBeUndefined();
+    const proxied = await buildApp({ config: testConfig({ DISRUPT_TRUST_PROXY: 'true' }), logger: createLogger({ level: 'silent' }) });
+    try {
+      const https = await proxied.inject({ method: 'GET', url: '/healthz', headers: { 'x-forwarded-proto': 'https' } });
+      expect(https.headers['strict-transport-security']).toMatch(/^max-age=\d{8,}/);
+      const http = await proxied.inject({ method: 'GET', url: '/healthz', headers: { 'x-forwarded-proto': 'http' } });
+      expect(http.headers['strict-transport-security']).toBeUndefined();
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it('refuses to start when a route declares no access, naming every such route', async () => {
+    const undeclared: AppPlugin = (app) => {
+      app.get('/declared', { config: { access: access.public } }, () => ({ ok: true }));
+      app.get('/forgotten', () => ({ ok: true }));
+      app.post('/nonsense', { config: { access: { kind: 'everyone' } as never } }, () => ({ ok: true }));
+      app.post('/no-roles', { config: { access: access.console() } }, () => ({ ok: true }));
+      return Promise.resolve();
+    };
+    const nested: AppPlugin = async (app) => {
+      await app.register((child: App) => {
+        child.get('/deep/in/a/plugin', () => ({ ok: true }));
+        return Promise.resolve();
+      });
+    };
+    await expect(buildApp({ config: testConfig(), logger: createLogger({ level: 'silent' }), plugins: [undeclared] })).rejects.toThrow(
+      /without an access declaration.*GET \/forgotten; HEAD \/forgotten; POST \/nonsense; POST \/no-roles/,
+    );
+    await expect(buildApp({ config: testConfig(), logger: createLogger({ level: 'silent' }), plugins: [nested] })).rejects.toThrow(/\/deep\/in\/a\/plugin/);
   });
 
   it('serves an OpenAPI 3.1 document built from the route schemas', async () => {
@@ -293,7 +350,7 @@ describe('buildApp options', () => {
     const registry = new Registry();
     const quiet = createLogger({ level: 'silent' });
     const echo: AppPlugin = (app) => {
-      app.post('/echo', { schema: { body: z.object({ text: z.string() }) } }, (request) => ({ length: request.body.text.length }));
+      app.post('/echo', { config: { access: access.public }, schema: { body: z.object({ text: z.string() }) } }, (request) => ({ length: request.body.text.length }));
       return Promise.resolve();
     };
     const first = await buildApp({ config: testConfig(), logger: quiet, metrics: registry, plugins: [echo] });
@@ -316,7 +373,7 @@ describe('buildApp options', () => {
   it('trusts X-Forwarded-For only when configured to', async () => {
     const quiet = createLogger({ level: 'silent' });
     const whoami: AppPlugin = (app) => {
-      app.get('/whoami', (request) => ({ ip: request.ip }));
+      app.get('/whoami', { config: { access: access.public } }, (request) => ({ ip: request.ip }));
       return Promise.resolve();
     };
     const direct = await buildApp({ config: testConfig(), logger: quiet, plugins: [whoami] });

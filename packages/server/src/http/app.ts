@@ -1,9 +1,11 @@
 // The HTTP core: one Fastify app with zod schemas that validate requests,
 // serialise responses and produce the OpenAPI document; one place where every
-// error becomes the same JSON shape; health, readiness and metrics; security
-// headers. Route modules (cases, bank, console, partners) plug in as
-// AppPlugins, after the core, so they inherit all of it.
+// error becomes the same JSON shape; the one access gate (access.ts), run for
+// every route from the route it matched; health, readiness and metrics;
+// security headers. Route modules (cases, console, partners, portal) plug in
+// as AppPlugins, after the core, so they inherit all of it.
 
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
@@ -13,9 +15,13 @@ import { z } from 'zod';
 import { type Config, DEFAULT_MAX_UPLOAD_BYTES } from '../config.ts';
 import { AppError, ERROR_CODES, type ErrorDetail } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { type Authenticators, type RouteAccess, RouteTable, access, authorise } from './access.ts';
 
 /** The app as route files see it: zod schemas type their requests and replies. */
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger, ZodTypeProvider>;
+
+/** The app once built: also every route with its declared access (what the authorisation tests walk). */
+export type BuiltApp = App & { readonly routeTable: () => readonly RouteAccess[] };
 
 /**
  * How a module adds routes. Called on the root instance after the core is in
@@ -40,6 +46,8 @@ export interface AppOptions {
   readonly trustProxy?: boolean;
   /** The API version in the OpenAPI document. */
   readonly version?: string;
+  /** How each kind of caller is recognised (access.ts); a kind without one admits no one. */
+  readonly authenticators?: Authenticators;
 }
 
 /** Every error response, for route schemas (`response: { 404: errorResponseSchema }`) and the OpenAPI document. */
@@ -59,6 +67,9 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; fo
 const DOCS_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+// The API and its pages use none of these: a compromised page must not get them either.
+const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=()';
+
 /** Route patterns for probes and scrapes: logged at debug, or they would drown every other line. */
 const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 /** The route label of requests that matched no route: raw URLs never become labels (they carry identifiers, and would explode cardinality). */
@@ -66,7 +77,7 @@ const UNMATCHED_ROUTE = 'unmatched';
 /** A readiness check that hangs is a failed one: probes must answer before their own timeout. */
 const READINESS_TIMEOUT_MS = 5000;
 
-export async function buildApp(options: AppOptions): Promise<App> {
+export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   const app = Fastify({
     loggerInstance: options.logger,
     // Our own onResponse line replaces Fastify's request logs, which carry the raw URL and the address.
@@ -83,7 +94,23 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   const metrics = httpMetrics(options.metrics ?? new Registry());
 
-  app.addHook('onRequest', async (_request, reply) => {
+  // Every route, as it is added by any plugin; checked once all are in.
+  const routes = new RouteTable();
+  app.addHook('onRoute', (route) => {
+    routes.add(route);
+  });
+  app.addHook('onReady', (done) => {
+    try {
+      routes.check();
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  });
+  // Cookies are parsed before the gate reads the console's session cookie.
+  await app.register(cookie);
+
+  app.addHook('onRequest', async (request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
@@ -92,6 +119,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
     reply.header('cache-control', 'no-store');
     // The docs plugin replaces this with DOCS_CSP on its own routes only (staticCSP below).
     reply.header('content-security-policy', API_CSP);
+    reply.header('permissions-policy', PERMISSIONS_POLICY);
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    // Only when the request reached a trusted proxy over HTTPS (request.protocol
+    // reads X-Forwarded-Proto only from a trusted hop): a plain-HTTP answer
+    // cannot set it, and an untrusted client cannot make us send it.
+    if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+  });
+  // The gate: the access the matched route declares, decided by one function.
+  // A request that matched no route goes to the not-found answer, which carries nothing.
+  const authenticators = options.authenticators ?? {};
+  app.addHook('onRequest', async (request) => {
+    if (request.is404) return;
+    await authorise(request, request.routeOptions.config.access, authenticators);
   });
   app.addHook('onResponse', async (request, reply) => {
     // The route pattern, never the raw URL; no address, no user agent.
@@ -125,20 +165,30 @@ export async function buildApp(options: AppOptions): Promise<App> {
     transform: withErrorResponses,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: DOCS_CSP, theme: { title: 'Disrupt API' } });
-  app.get('/api/openapi.json', { schema: { hide: true } }, (_request, reply) => reply.send(app.swagger()));
+  // The API's documentation is public. swagger-ui adds its own routes, which
+  // cannot carry our declaration: this area declares them all public.
+  await app.register(async (docs: App) => {
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...route.config, access: route.config?.access ?? access.public };
+    });
+    await docs.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: DOCS_CSP, theme: { title: 'Disrupt API' } });
+  });
+  app.get('/api/openapi.json', { config: { access: access.public }, schema: { hide: true } }, (_request, reply) => reply.send(app.swagger()));
 
-  app.get('/healthz', { schema: { hide: true } }, (_request, reply) => reply.send({ status: 'ok' }));
+  app.get('/healthz', { config: { access: access.public }, schema: { hide: true } }, (_request, reply) => reply.send({ status: 'ok' }));
   const readiness = options.readiness ?? options.ready ?? (() => Promise.resolve(true));
-  app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/readyz', { config: { access: access.public }, schema: { hide: true } }, async (request, reply) => {
     const ready = await checkReadiness(readiness, request.log);
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable' });
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
+  // Figures about the service (route patterns, counts, timings) are for the operator only.
+  app.get('/metrics', { config: { access: access.metrics }, schema: { hide: true } }, async (_request, reply) =>
+    reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
 
   for (const plugin of options.plugins ?? []) await plugin(app);
   await app.ready();
-  return app;
+  return Object.assign(app, { routeTable: () => routes.list() });
 }
 
 function routeOf(request: FastifyRequest): string {

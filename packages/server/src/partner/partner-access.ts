@@ -1,7 +1,8 @@
-// The gate in front of every partner route, native or StopNCII-style: who is
-// calling (401), how fast (429 with Retry-After), with which scope (403), and
-// the audit entry for the call — the partner, the route and how many records
-// it carried, never the hashes. One function decides for every route.
+// What the access gate (http/access.ts) asks of partner routes, native or
+// StopNCII-style: who is calling (401), how fast (429 with Retry-After), with
+// which scope (403) — the scope comes from the route's own declaration — and
+// the audit entry for the call: the partner, the route and how many records
+// it carried, never the hashes.
 //
 // Call entries are appended in groups, one transaction every AUDIT_FLUSH_MS
 // (or AUDIT_FLUSH_AT entries): a transaction per call would cost more than a
@@ -17,20 +18,41 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type AuditEvent, appendAudit } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
+import type { Authenticators } from '../http/access.ts';
 import type { Logger } from '../logger.ts';
-import type { PartnerCaller, PartnerScope } from './partner.service.ts';
+import { type PartnerCaller, type PartnerScope, type PartnerService, STOPNCII_ENDPOINT_SCOPE } from './partner.service.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** The scope a partner route needs; `none` for routes any valid key may call (e.g. "who am I"). */
-    partnerScope?: PartnerScope | 'none';
-  }
   interface FastifyRequest {
-    partner?: PartnerCaller;
     /** How many records the call carried (hashes matched, feedback items, records returned), for the audit log. */
     partnerCount?: number;
   }
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A native key: `Authorization: Bearer dpk_…`, or `X-Api-Key`. */
+function partnerKey(request: FastifyRequest): string | undefined {
+  const authorization = header(request, 'authorization');
+  if (authorization?.startsWith('Bearer ')) return authorization.slice(7).trim();
+  return header(request, 'x-api-key');
+}
+
+/** The gate's partner and StopNCII authenticators. */
+export function partnerAuthenticators(partners: PartnerService, gate: PartnerGate): Pick<Authenticators, 'partner' | 'stopncii'> {
+  return {
+    partner: async (request, scope) => {
+      await gate.admit(request, await partners.authenticateApiKey(partnerKey(request)), scope);
+    },
+    stopncii: async (request, endpoint) => {
+      const caller = await partners.authenticateStopNcii(header(request, 'ocp-apim-subscription-key'), header(request, 'x-functions-key'), endpoint);
+      await gate.admit(request, caller, STOPNCII_ENDPOINT_SCOPE[endpoint]);
+    },
+  };
 }
 
 /** Refusals of a flooding key are audited once per window, not once each: a flood must not become an audit-log flood. */
@@ -50,8 +72,8 @@ export class PartnerGate {
     private readonly logger: Logger,
   ) {}
 
-  /** After authentication: the rate limit, then the route's scope. Throws the 429 or 403. */
-  async admit(request: FastifyRequest, caller: PartnerCaller | null): Promise<void> {
+  /** After authentication: the rate limit, then the scope the route declared. Throws the 401, 429 or 403. */
+  async admit(request: FastifyRequest, caller: PartnerCaller | null, scope: PartnerScope | 'none'): Promise<void> {
     if (!caller) throw new AppError('unauthorized', 'missing, unknown or revoked partner key');
     const decision = this.limiter.take(caller.keyId, caller.rateLimitPerMinute);
     if (!decision.ok) {
@@ -59,8 +81,6 @@ export class PartnerGate {
       throw new AppError('too_many_requests', `rate limit of ${caller.rateLimitPerMinute} requests a minute reached`, { retryAfterSeconds: decision.retryAfterSeconds });
     }
     request.partner = caller;
-    const scope = request.routeOptions.config.partnerScope;
-    if (scope === undefined) throw new AppError('not_found'); // a partner route that declared nothing admits no one
     if (scope !== 'none' && !caller.scopes.has(scope)) throw new AppError('not_permitted', `this key does not have the ${scope} scope`);
   }
 

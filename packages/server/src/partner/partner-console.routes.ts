@@ -1,12 +1,11 @@
 // Console routes for partners, the negative bank and the review of held or
-// disputed bank entries. They sit under /api/console, so the console's one
-// access function (console.routes.ts) admits or refuses them by the roles
-// each declares here, and the authorisation matrix test lists them.
+// disputed bank entries; part of the console's area (console.routes.ts).
 
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { FEEDBACK_VALUES, PARTNER_SCOPES } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
+import { ADMINS, REVIEWERS, signedIn } from '../console/console-access.ts';
 import type { App } from '../http/app.ts';
 import type { NegativeBankService } from './negative-bank.service.ts';
 import type { PartnerCaller, PartnerService } from './partner.service.ts';
@@ -19,9 +18,7 @@ const credentials = z.object({
 });
 
 function userId(request: FastifyRequest): string {
-  const session = request.consoleSession;
-  if (!session) throw new AppError('unauthorized');
-  return session.user.id;
+  return signedIn(request).user.id;
 }
 
 const webhookView = z.object({ id: z.string(), url: z.string(), cursor: z.number().int(), createdAt: z.string() });
@@ -49,7 +46,7 @@ export function partnerConsoleRoutes({ partners, negative, webhooks, defaultRate
     app.get(
       '/api/console/partners',
       {
-        config: { access: ['admin'] },
+        config: { access: ADMINS },
         schema: {
           tags,
           summary: 'Partner platforms: status, scopes, rate limit, keys (prefixes only) and how many opinions each gave',
@@ -78,7 +75,7 @@ export function partnerConsoleRoutes({ partners, negative, webhooks, defaultRate
     app.post(
       '/api/console/partners',
       {
-        config: { access: ['admin'] },
+        config: { access: ADMINS },
         schema: {
           tags,
           summary: 'Create a partner: its keys are in this answer only',
@@ -96,7 +93,7 @@ export function partnerConsoleRoutes({ partners, negative, webhooks, defaultRate
 
     app.post(
       '/api/console/partners/:id/rotate',
-      { config: { access: ['admin'] }, schema: { tags, summary: 'New keys for a partner; the old ones stop working at once', params: z.object({ id: z.uuid() }), response: { 200: credentials } } },
+      { config: { access: ADMINS }, schema: { tags, summary: 'New keys for a partner; the old ones stop working at once', params: z.object({ id: z.uuid() }), response: { 200: credentials } } },
       async (request, reply) => {
         const result = await partners.rotate(request.params.id, `user:${userId(request)}`);
         if (result === 'not_found') throw new AppError('not_found');
@@ -107,7 +104,7 @@ export function partnerConsoleRoutes({ partners, negative, webhooks, defaultRate
 
     app.post(
       '/api/console/partners/:id/revoke',
-      { config: { access: ['admin'] }, schema: { tags, summary: 'Revoke a partner and all its keys, at once', params: z.object({ id: z.uuid() }) } },
+      { config: { access: ADMINS }, schema: { tags, summary: 'Revoke a partner and all its keys, at once', params: z.object({ id: z.uuid() }) } },
       async (request, reply) => {
         if ((await partners.revoke(request.params.id, `user:${userId(request)}`)) === 'not_found') throw new AppError('not_found');
         return reply.code(204).send();
@@ -120,14 +117,14 @@ export function partnerConsoleRoutes({ partners, negative, webhooks, defaultRate
 
     app.get(
       '/api/console/partners/:id/webhooks',
-      { config: { access: ['admin'] }, schema: { tags, summary: "A partner's webhooks", params: partnerParams, response: { 200: z.object({ webhooks: z.array(webhookView) }) } } },
+      { config: { access: ADMINS }, schema: { tags, summary: "A partner's webhooks", params: partnerParams, response: { 200: z.object({ webhooks: z.array(webhookView) }) } } },
       async (request) => ({ webhooks: await webhooks.list((await partnerCaller(request.params.id)).caller) }),
     );
 
     app.post(
       '/api/console/partners/:id/webhooks',
       {
-        config: { access: ['admin'] },
+        config: { access: ADMINS },
         schema: {
           tags,
           summary: 'Register a webhook for a partner (https to a public host; at most 5): the signing secret is in this answer only',
@@ -146,7 +143,7 @@ export function partnerConsoleRoutes({ partners, negative, webhooks, defaultRate
 
     app.delete(
       '/api/console/partners/:id/webhooks/:webhookId',
-      { config: { access: ['admin'] }, schema: { tags, summary: "Remove a partner's webhook: deliveries stop at once", params: webhookParams } },
+      { config: { access: ADMINS }, schema: { tags, summary: "Remove a partner's webhook: deliveries stop at once", params: webhookParams } },
       async (request, reply) => {
         await webhooks.remove((await partnerCaller(request.params.id)).caller, request.params.webhookId, `user:${userId(request)}`);
         return reply.code(204).send();
@@ -156,7 +153,7 @@ export function partnerConsoleRoutes({ partners, negative, webhooks, defaultRate
     app.get(
       '/api/console/partners/:id/webhooks/:webhookId/deliveries',
       {
-        config: { access: ['admin'] },
+        config: { access: ADMINS },
         schema: { tags, summary: "A partner webhook's delivery log, newest first (status codes and error codes, never bodies)", params: webhookParams, response: { 200: z.object({ deliveries: z.array(deliveryView) }) } },
       },
       async (request) => ({ deliveries: await webhooks.deliveries((await partnerCaller(request.params.id)).caller, request.params.webhookId) }),
@@ -165,7 +162,7 @@ export function partnerConsoleRoutes({ partners, negative, webhooks, defaultRate
     app.get(
       '/api/console/negative-bank',
       {
-        config: { access: ['admin'] },
+        config: { access: ADMINS },
         schema: {
           tags,
           summary: 'The negative bank: PDQ hashes of known benign images',
@@ -178,7 +175,7 @@ export function partnerConsoleRoutes({ partners, negative, webhooks, defaultRate
     app.post(
       '/api/console/negative-bank',
       {
-        config: { access: ['admin'] },
+        config: { access: ADMINS },
         schema: {
           tags,
           summary: 'Add known benign images (PDQ): a hash within distance 31 never enters the bank; active entries that close are quarantined for review',
@@ -196,7 +193,7 @@ export function partnerConsoleRoutes({ partners, negative, webhooks, defaultRate
 
     app.delete(
       '/api/console/negative-bank/:id',
-      { config: { access: ['admin'] }, schema: { tags, summary: 'Remove a negative-bank entry', params: z.object({ id: z.coerce.number().int().min(1) }) } },
+      { config: { access: ADMINS }, schema: { tags, summary: 'Remove a negative-bank entry', params: z.object({ id: z.coerce.number().int().min(1) }) } },
       async (request, reply) => {
         await negative.remove(request.params.id, `user:${userId(request)}`);
         return reply.code(204).send();
@@ -206,7 +203,7 @@ export function partnerConsoleRoutes({ partners, negative, webhooks, defaultRate
     app.get(
       '/api/console/bank-reviews',
       {
-        config: { access: ['analyst', 'supervisor'] },
+        config: { access: REVIEWERS },
         schema: {
           tags,
           summary: 'Bank entries held for review: near a known benign image, or disputed by partners',
@@ -223,7 +220,7 @@ export function partnerConsoleRoutes({ partners, negative, webhooks, defaultRate
     app.post(
       '/api/console/bank-reviews/:entryId',
       {
-        config: { access: ['analyst', 'supervisor'] },
+        config: { access: REVIEWERS },
         schema: {
           tags,
           summary: 'Decide a held entry: restore it to the active bank, or delete it (a tombstone for partners)',

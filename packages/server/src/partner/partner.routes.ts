@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SIGNAL_TYPES } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
+import { access } from '../http/access.ts';
 import type { App } from '../http/app.ts';
 import { validIdempotencyKey } from '../idempotency.ts';
 import { MAX_TAGS, MAX_TAG_LENGTH, type FeedbackService } from './feedback.service.ts';
@@ -73,13 +74,6 @@ const matchResult = z.union([
   z.object({ index: z.number().int(), ok: z.literal(false), reason: z.enum(['malformed_hash', 'low_quality']) }),
 ]);
 
-function bearer(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (typeof header === 'string' && header.startsWith('Bearer ')) return header.slice(7).trim();
-  const key = request.headers['x-api-key'];
-  return typeof key === 'string' ? key : undefined;
-}
-
 function idempotencyKey(request: FastifyRequest): string | undefined {
   const key = request.headers['idempotency-key'];
   if (key === undefined) return undefined;
@@ -103,9 +97,6 @@ export function partnerRoutes(deps: PartnerRouteDeps) {
       app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: deps.maxUploadBytes }, (_request, body, done) => {
         done(null, body);
       });
-      app.addHook('onRequest', async (request) => {
-        await deps.gate.admit(request, await deps.partners.authenticateApiKey(bearer(request)));
-      });
       app.addHook('onSend', (request, reply, payload, done) => {
         deps.gate.audit(request, reply);
         done(null, payload);
@@ -117,7 +108,7 @@ export function partnerRoutes(deps: PartnerRouteDeps) {
       app.get(
         `${PARTNER_PREFIX}/me`,
         {
-          config: { partnerScope: 'none' },
+          config: { access: access.partner('none') },
           schema: { tags, security, summary: 'The partner behind the key, its scopes and rate limit', response: { 200: z.object({ name: z.string(), scopes: z.array(z.string()), rateLimitPerMinute: z.number().int() }) } },
         },
         (request) => {
@@ -129,7 +120,7 @@ export function partnerRoutes(deps: PartnerRouteDeps) {
       app.get(
         `${PARTNER_PREFIX}/feed`,
         {
-          config: { partnerScope: 'feed:read' },
+          config: { access: access.partner('feed:read') },
           schema: {
             tags,
             security,
@@ -152,7 +143,7 @@ export function partnerRoutes(deps: PartnerRouteDeps) {
       app.get(
         `${PARTNER_PREFIX}/feed/full`,
         {
-          config: { partnerScope: 'feed:read' },
+          config: { access: access.partner('feed:read') },
           schema: {
             tags,
             security,
@@ -180,7 +171,7 @@ export function partnerRoutes(deps: PartnerRouteDeps) {
       app.post(
         `${PARTNER_PREFIX}/match`,
         {
-          config: { partnerScope: 'match' },
+          config: { access: access.partner('match') },
           preValidation: batchLimit('hashes', MAX_MATCH_BATCH),
           // The hot route: its answer is typed by the schema at compile time, so it is
           // written straight out rather than validated again, field by field, at run time.
@@ -203,7 +194,7 @@ export function partnerRoutes(deps: PartnerRouteDeps) {
       app.post(
         `${PARTNER_PREFIX}/match/media`,
         {
-          config: { partnerScope: 'match' },
+          config: { access: access.partner('match') },
           schema: {
             tags,
             security,
@@ -225,7 +216,7 @@ export function partnerRoutes(deps: PartnerRouteDeps) {
       app.post(
         `${PARTNER_PREFIX}/feedback`,
         {
-          config: { partnerScope: 'feedback:write' },
+          config: { access: access.partner('feedback:write') },
           preValidation: batchLimit('items', MAX_FEEDBACK_BATCH),
           schema: {
             tags,
@@ -257,7 +248,7 @@ export function partnerRoutes(deps: PartnerRouteDeps) {
       app.post(
         `${PARTNER_PREFIX}/hashes`,
         {
-          config: { partnerScope: 'hashes:write' },
+          config: { access: access.partner('hashes:write') },
           preValidation: batchLimit('hashes', MAX_MATCH_BATCH),
           schema: {
             tags,
@@ -297,7 +288,7 @@ export function partnerRoutes(deps: PartnerRouteDeps) {
       app.post(
         `${PARTNER_PREFIX}/webhooks`,
         {
-          config: { partnerScope: 'feed:read' },
+          config: { access: access.partner('feed:read') },
           schema: {
             tags,
             security,
@@ -313,13 +304,13 @@ export function partnerRoutes(deps: PartnerRouteDeps) {
 
       app.get(
         `${PARTNER_PREFIX}/webhooks`,
-        { config: { partnerScope: 'feed:read' }, schema: { tags, security, summary: 'Your webhooks', response: { 200: z.object({ webhooks: z.array(webhookView) }) } } },
+        { config: { access: access.partner('feed:read') }, schema: { tags, security, summary: 'Your webhooks', response: { 200: z.object({ webhooks: z.array(webhookView) }) } } },
         async (request) => ({ webhooks: await deps.webhooks.list(request.partner!) }),
       );
 
       app.delete(
         `${PARTNER_PREFIX}/webhooks/:id`,
-        { config: { partnerScope: 'feed:read' }, schema: { tags, security, summary: 'Remove a webhook', params: z.object({ id: z.uuid() }) } },
+        { config: { access: access.partner('feed:read') }, schema: { tags, security, summary: 'Remove a webhook', params: z.object({ id: z.uuid() }) } },
         async (request, reply) => {
           await deps.webhooks.remove(request.partner!, request.params.id);
           return reply.code(204).send();
@@ -329,7 +320,7 @@ export function partnerRoutes(deps: PartnerRouteDeps) {
       app.get(
         `${PARTNER_PREFIX}/webhooks/:id/deliveries`,
         {
-          config: { partnerScope: 'feed:read' },
+          config: { access: access.partner('feed:read') },
           schema: {
             tags,
             security,

@@ -17,22 +17,16 @@
 // - Every 2xx answer has a JSON body (the client always parses it).
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type Key, deriveKey } from '../crypto/envelope.ts';
 
 import { AppError } from '../errors.ts';
+import { access } from '../http/access.ts';
 import type { App } from '../http/app.ts';
 import type { FeedbackService } from './feedback.service.ts';
 import type { PartnerGate } from './partner-access.ts';
 import type { CaseRefStatus, FeedRecord, PartnerFeed } from './partner-feed.ts';
-import { type PartnerService, STOPNCII_ENDPOINT_SCOPE, type StopNciiEndpoint } from './partner.service.ts';
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    stopnciiEndpoint?: StopNciiEndpoint;
-  }
-}
+import type { PartnerService, StopNciiEndpoint } from './partner.service.ts';
 
 export const STOPNCII_PREFIX = '/stopncii/v1';
 const MAX_PAGE_SIZE = 5000;
@@ -120,11 +114,6 @@ export interface StopNciiRouteDeps {
   readonly tokens: PageTokens;
 }
 
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
 /** 64 hex digits are a PDQ hash, 32 an MD5: StopNCII's feedback carries the value only. */
 function signalOfValue(value: string): { signalType: 'pdq' | 'md5'; value: string } | null {
   if (/^[0-9a-fA-F]{64}$/.test(value)) return { signalType: 'pdq', value: value.toLowerCase() };
@@ -154,12 +143,6 @@ function checkCount(count: number, length: number): void {
 export function stopNciiRoutes(deps: StopNciiRouteDeps) {
   return async (root: App): Promise<void> => {
     await root.register((app: App) => {
-      app.addHook('onRequest', async (request) => {
-        const endpoint = request.routeOptions.config.stopnciiEndpoint;
-        if (endpoint === undefined) throw new AppError('not_found');
-        const caller = await deps.partners.authenticateStopNcii(header(request, 'ocp-apim-subscription-key'), header(request, 'x-functions-key'), endpoint);
-        await deps.gate.admit(request, caller);
-      });
       app.addHook('onSend', (request, reply, payload, done) => {
         deps.gate.audit(request, reply);
         done(null, payload);
@@ -167,7 +150,7 @@ export function stopNciiRoutes(deps: StopNciiRouteDeps) {
 
       const tags = ['stopncii'];
       const security = [{ stopnciiSubscription: [], stopnciiFunction: [] }];
-      const config = (endpoint: StopNciiEndpoint) => ({ stopnciiEndpoint: endpoint, partnerScope: STOPNCII_ENDPOINT_SCOPE[endpoint] });
+      const config = (endpoint: StopNciiEndpoint) => ({ access: access.stopncii(endpoint) });
 
       app.get(
         `${STOPNCII_PREFIX}/FetchHashes`,

@@ -11,6 +11,7 @@ import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Helpline, PortalConfig } from '../config.ts';
+import { access } from '../http/access.ts';
 import type { App } from '../http/app.ts';
 
 /**
@@ -125,13 +126,13 @@ export function portalRoutes(portal: PortalConfig, options: PortalOptions) {
   return (app: App): Promise<void> => {
     app.get(
       '/api/portal/config',
-      { schema: { tags: ['victim'], summary: "The portal's settings: helplines, quick-exit site, whether media of minors may be sent", response: { 200: portalConfigSchema } } },
+      { config: { access: access.public }, schema: { tags: ['victim'], summary: "The portal's settings: helplines, quick-exit site, whether media of minors may be sent", response: { 200: portalConfigSchema } } },
       async () => ({ helplines: [...(await helplines())], quickExitUrl: portal.quickExitUrl, allowMinorMedia: options.allowMinorMedia }),
     );
 
     // The console's pages: console.html for /console and everything under it.
     for (const route of ['/console', '/console/*']) {
-      app.get(route, { schema: { hide: true } }, (_request, reply) => {
+      app.get(route, { config: { access: access.public }, schema: { hide: true } }, (_request, reply) => {
         const page = files.get('/console.html');
         void reply.header('content-security-policy', CONSOLE_CSP).header('cache-control', 'no-store');
         if (page === undefined) return reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT);
@@ -140,7 +141,7 @@ export function portalRoutes(portal: PortalConfig, options: PortalOptions) {
     }
 
     for (const route of PORTAL_ROUTES) {
-      app.get(route, { schema: { hide: true } }, (_request, reply) => {
+      app.get(route, { config: { access: access.public }, schema: { hide: true } }, (_request, reply) => {
         const index = files.get('/index.html');
         void reply.header('content-security-policy', PORTAL_CSP).header('cache-control', 'no-store');
         if (index === undefined) return reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT);
@@ -149,8 +150,9 @@ export function portalRoutes(portal: PortalConfig, options: PortalOptions) {
     }
 
     // Everything else the build holds (hashed assets, icons), by exact path only.
-    app.get('/*', { schema: { hide: true } }, (request, reply) => {
-      const path = new URL(request.url, 'http://portal').pathname;
+    app.get('/*', { config: { access: access.public }, schema: { hide: true } }, (request, reply) => {
+      // The path as the router decoded it (never re-parsed from the URL's text: `//x` is not a URL path to `new URL`).
+      const path = `/${(request.params as { '*'?: string })['*'] ?? ''}`;
       const file = path === '/index.html' || path === '/console.html' || path.startsWith('/api/') ? undefined : files.get(path);
       if (file === undefined) {
         reply.callNotFound();

@@ -1,17 +1,15 @@
 // Console routes for the takedown and escalation lists: the URLs being taken
 // down across cases, a case's URLs with what the takedown page needs of
-// each, and escalations across cases. They sit under /api/console, so the
-// console's one access function admits or refuses them by the roles each
-// declares here, and the authorisation matrix test lists them. The actions
-// (notices, checks, removal, escalating) are in console.routes.ts.
+// each, and escalations across cases. The actions (notices, checks, removal,
+// escalating) are in notice.routes.ts and escalation.routes.ts.
 
 import { z } from 'zod';
-import type { Database } from '../db/database.ts';
-import { AUTHORITIES, CHECK_OUTCOMES, DECISIONS, ITEM_STATUSES } from '../db/schema.ts';
+import { REVIEWERS } from '../console/console-access.ts';
+import { CHECK_OUTCOMES, DECISIONS, ITEM_STATUSES } from '../db/schema.ts';
 import type { App } from '../http/app.ts';
-import { TAKEDOWN_STATES, TakedownLists } from './takedown-lists.ts';
+import { TAKEDOWN_STATES, type TakedownLists } from './takedown-lists.ts';
+import { escalationView } from './takedown-views.ts';
 
-const REVIEWERS = ['analyst', 'supervisor'] as const;
 const tags = ['console'];
 
 const trackedUrl = z.object({
@@ -32,23 +30,10 @@ const trackedUrl = z.object({
   pendingNotices: z.number().int(),
 });
 
-/** An escalation as the console shows it (also the shape of the per-case and per-item escalation answers). */
-export const escalationView = z.object({
-  id: z.string(),
-  reference: z.string(),
-  caseId: z.string(),
-  authority: z.enum(AUTHORITIES),
-  authorityReference: z.string().nullable(),
-  packageDigest: z.string(),
-  itemCount: z.number().int(),
-  createdAt: z.string(),
-});
-
 const limit = z.coerce.number().int().min(1).max(200).default(50);
 const cursor = z.string().max(100).optional();
 
-export function takedownConsoleRoutes(database: Database) {
-  const lists = new TakedownLists(database);
+export function takedownListRoutes(lists: TakedownLists) {
   return (app: App): Promise<void> => {
     app.get(
       '/api/console/takedowns',

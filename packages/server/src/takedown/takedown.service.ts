@@ -192,6 +192,11 @@ export class TakedownService {
     });
   }
 
+  /** The directory entry for a host name, outside any transaction. */
+  hostOf(hostname: string): Promise<HostView | null> {
+    return this.hostFor(this.deps.database.db, hostname);
+  }
+
   /** The directory entry for a host name: the longest matching domain (sub.example.com falls back to example.com). */
   async hostFor(tx: Executor, hostname: string): Promise<HostView | null> {
     const candidates = domainSuffixes(hostname.toLowerCase());
