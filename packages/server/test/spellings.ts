@@ -16,7 +16,7 @@ const hex = (c: string, lower = false) => {
 
 const encodeFirstLetter = (segment: string, lower = false) => segment.replace(/[A-Za-z]/, (c) => hex(c, lower));
 const encodeLetters = (segment: string) => segment.replace(/[A-Za-z]/g, (c) => hex(c));
-const encodeAll = (segment: string) => [...segment].map((c) => hex(c)).join('');
+const encodeAll = (segment: string) => segment.replace(/[^]/g, (c) => hex(c));
 const capitalise = (segment: string) => segment.replace(/[a-z]/, (c) => c.toUpperCase());
 
 /**
