@@ -72,7 +72,7 @@ export interface StartOptions {
   /** Listen on config.host:config.port (default true); false for in-process tests with inject(). */
   readonly listen?: boolean;
   readonly logDestination?: DestinationStream;
-  /** Name resolution for the URL checker (tests point a name at a local fixture host). */
+  /** Name resolution for outgoing requests, the URL checker's and webhooks' (tests point a name at a local fixture host). */
   readonly urlResolver?: Resolver;
 }
 
@@ -136,7 +136,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const partners = new PartnerService(database);
     const feed = new PartnerFeed(database, masterKey);
     const feedback = new FeedbackService({ database, masterKey, rule: { minNotBlocked: config.disputeMinNotBlocked, minPartners: config.disputeMinPartners } });
-    const webhooks = new WebhookService({ database, masterKey, jobs, feed, allowHttp: config.partnerWebhookAllowHttp });
+    const webhooks = new WebhookService({ database, masterKey, jobs, feed, allowHttp: config.partnerWebhookAllowHttp, ...(options.urlResolver ? { resolve: options.urlResolver } : {}) });
     const negativeBank = new NegativeBankService(database, bankIndex);
     const gate = new PartnerGate(database, new RateLimiter(), logger);
     if (config.roles.includes('worker')) {
