@@ -10,7 +10,7 @@
 
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { parseRange } from './takedown/url-checker.ts';
+import { parseRange } from './net/address-policy.ts';
 
 export const ROLES = ['api', 'worker', 'monitor'] as const;
 export type Role = (typeof ROLES)[number];

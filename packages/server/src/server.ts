@@ -26,7 +26,8 @@ import { LocalMediaStore } from './media/media-store.ts';
 import { EscalationService } from './takedown/escalation.service.ts';
 import { type Mailer, smtpMailer } from './takedown/mailer.ts';
 import { TakedownService } from './takedown/takedown.service.ts';
-import { type Resolver, UrlChecker } from './takedown/url-checker.ts';
+import type { Resolver } from './net/outbound.ts';
+import { UrlChecker } from './takedown/url-checker.ts';
 import type { Config } from './config.ts';
 import { type Key, asKey, loadOrCreateMasterKey } from './crypto/envelope.ts';
 import { type Database, openDatabase } from './db/database.ts';
@@ -76,7 +77,7 @@ export interface StartOptions {
   /** Listen on config.host:config.port (default true); false for in-process tests with inject(). */
   readonly listen?: boolean;
   readonly logDestination?: DestinationStream;
-  /** Name resolution for the URL checker (tests point a name at a local fixture host). */
+  /** Name resolution for outgoing requests, the URL checker's and webhooks' (tests point a name at a local fixture host). */
   readonly urlResolver?: Resolver;
 }
 
@@ -139,7 +140,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const partners = new PartnerService(database);
     const feed = new PartnerFeed(database, masterKey);
     const feedback = new FeedbackService({ database, masterKey, rule: { minNotBlocked: config.disputeMinNotBlocked, minPartners: config.disputeMinPartners } });
-    const webhooks = new WebhookService({ database, masterKey, jobs, feed, allowHttp: config.partnerWebhookAllowHttp });
+    const webhooks = new WebhookService({ database, masterKey, jobs, feed, allowHttp: config.partnerWebhookAllowHttp, ...(options.urlResolver ? { resolve: options.urlResolver } : {}) });
     const negativeBank = new NegativeBankService(database, bankIndex);
     const gate = new PartnerGate(database, new RateLimiter(), logger);
     const consoleApi = consoleRoutes({

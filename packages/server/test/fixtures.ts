@@ -3,7 +3,7 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import type { Resolver } from '../src/takedown/url-checker.ts';
+import type { Resolver } from '../src/net/outbound.ts';
 
 export interface ContentHost {
   /** Base URL under a public-looking name that `resolve` points at 127.0.0.1. */

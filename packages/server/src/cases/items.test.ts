@@ -11,11 +11,34 @@ describe('normaliseUrl', () => {
     ['  http://user:pw@example.org:80/x  ', 'http://example.org/x', 'example.org'],
     ['https://bücher.example/p', 'https://xn--bcher-kva.example/p', 'xn--bcher-kva.example'],
     ['https://93.184.216.34/img.jpg', 'https://93.184.216.34/img.jpg', '93.184.216.34'],
+    ['http://[2606:2800:220:1:248:1893:25c8:1946]/x', 'http://[2606:2800:220:1:248:1893:25c8:1946]/x', '[2606:2800:220:1:248:1893:25c8:1946]'],
+    // An IPv4-mapped address is judged by its IPv4 address, here a public one.
+    ['http://[::ffff:93.184.216.34]/x', 'http://[::ffff:5db8:d822]/x', '[::ffff:5db8:d822]'],
   ])('normalises %s', (input, url, host) => {
     expect(normaliseUrl(input)).toEqual({ ok: true, url, host });
   });
 
-  it.each(['', 'javascript:alert(1)', 'ftp://example.com/x', 'data:text/html,hi', 'https://', 'http://exa mple.com', `https://example.com/${'a'.repeat(2100)}`])(
+  it.each([
+    '',
+    'javascript:alert(1)',
+    'ftp://example.com/x',
+    'data:text/html,hi',
+    'https://',
+    'http://exa mple.com',
+    `https://example.com/${'a'.repeat(2100)}`,
+    // control characters in the host, raw or percent-encoded: a clean refusal, never an exception
+    'http://exa\u0000mple.com/',
+    '\u0000http://example.com/',
+    'http://example.com\u0000/x',
+    'http://exa%00mple.com/',
+    'http://exa%0Ample.com/',
+    'http://exa%7Fmple.com/',
+    'http://exa\u0085mple.com/',
+    'http://exa%C2%85mple.com/',
+    'http://exa\u202emple.com/',
+    'http://[::1%00]/',
+    'http://[fe80::1%25eth0]/',
+  ])(
     'refuses malformed %j',
     (input) => {
       expect(normaliseUrl(input)).toEqual({ ok: false, reason: 'malformed_url' });
@@ -33,6 +56,34 @@ describe('normaliseUrl', () => {
     'http://[::1]/',
     'http://[::ffff:127.0.0.1]/',
     'http://[fd00::1]/',
+    // every spelling the URL parser turns into a special-purpose address
+    'http://0x7f.1/',
+    'http://017700000001/',
+    'http://127.1/',
+    'http://%31%32%37.0.0.1/',
+    'http://１２７.０.０.１/',
+    'http://0/',
+    'http://255.255.255.255/',
+    'http://100.64.0.1/',
+    'http://198.18.0.1/',
+    'http://192.0.0.170/',
+    'http://[::]/',
+    'http://[::127.0.0.1]/x',
+    'http://[::ffff:0:7f00:1]/',
+    'http://[::ffff:0:127.0.0.1]/',
+    'http://[0:0:0:0:0:ffff:7f00:1]/',
+    'http://[::FFFF:7F00:0001]/',
+    'http://[::ffff:a9fe:a9fe]/latest/meta-data',
+    'http://[64:ff9b::a00:1]/',
+    'http://[64:ff9b:1::1]/',
+    'http://[2002:c0a8:101::1]/',
+    'http://[2001::1]/',
+    'http://[2001:db8::1]/',
+    'http://[3fff::1]/',
+    'http://[100::1]/',
+    'http://[fec0::1]/',
+    'http://[FE80::1]/',
+    'http://[ff02::1]/',
     'http://printer.local/',
     'http://intranet/',
   ])('refuses non-public %s', (input) => {

@@ -2,10 +2,10 @@
 // refused with its reason, the others still go in.
 
 import { createHash } from 'node:crypto';
-import { isIP } from 'node:net';
 import { type VpdqFrame, formatVpdqLine, parseMd5, parsePdqHash, parseVpdqLine } from '@disrupt/hashing';
 import { z } from 'zod';
 import type { SignalInput } from '../bank/bank.repository.ts';
+import { PUBLIC_ADDRESSES_ONLY, hostLiteral } from '../net/address-policy.ts';
 
 /** PDQ hashes under this quality carry too little of the picture to match safely. */
 export const MIN_PDQ_QUALITY = 50;
@@ -119,35 +119,14 @@ export function normaliseUrl(text: string): { ok: true; url: string; host: strin
   return { ok: true, url: url.toString(), host };
 }
 
+/**
+ * Names are not resolved here — a victim's URL is data, and the re-checker
+ * judges the addresses a name resolves to when it fetches — but an IP literal,
+ * in whatever spelling the URL parser normalised, must be public.
+ */
 function isPublicHost(host: string): boolean {
-  const bare = host.startsWith('[') ? host.slice(1, -1) : host;
-  const ipVersion = isIP(bare);
-  if (ipVersion === 4) return isPublicIPv4(bare);
-  if (ipVersion === 6) return isPublicIPv6(bare);
+  const literal = hostLiteral(host);
+  if (literal !== null) return PUBLIC_ADDRESSES_ONLY.allows(literal);
   if (host === 'localhost' || !host.includes('.')) return false;
   return !NON_PUBLIC_SUFFIXES.some((suffix) => host.endsWith(suffix));
-}
-
-function isPublicIPv4(ip: string): boolean {
-  const [a, b] = ip.split('.').map(Number) as [number, number, number, number];
-  if (a === 0 || a === 10 || a === 127 || a >= 224) return false;
-  if (a === 169 && b === 254) return false;
-  if (a === 172 && b >= 16 && b <= 31) return false;
-  if (a === 192 && b === 168) return false;
-  if (a === 100 && b >= 64 && b <= 127) return false; // carrier-grade NAT
-  return true;
-}
-
-function isPublicIPv6(ip: string): boolean {
-  const lower = ip.toLowerCase();
-  if (lower === '::' || lower === '::1') return false;
-  if (/^f[cd]/.test(lower) || /^fe[89ab]/.test(lower)) return false; // unique local, link local
-  // IPv4-mapped addresses: the URL parser writes ::ffff:127.0.0.1 as ::ffff:7f00:1.
-  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
-  if (mapped) {
-    const high = Number.parseInt(mapped[1]!, 16);
-    const low = Number.parseInt(mapped[2]!, 16);
-    return isPublicIPv4(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`);
-  }
-  return true;
 }

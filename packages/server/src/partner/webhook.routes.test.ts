@@ -64,6 +64,8 @@ describeServer(
       const key = partner.apiKey;
       expect((await inject(withKey(key, { method: 'POST', url: '/api/partner/v1/webhooks', payload: { url: 'ftp://x.example/' } }))).statusCode).toBe(400);
       expect((await inject(withKey(key, { method: 'POST', url: '/api/partner/v1/webhooks', payload: { url: 'http://user:pw@127.0.0.1/x' } }))).statusCode).toBe(400);
+      // Stored as given, so no control characters: PostgreSQL refuses a NUL in text, and that must be a 400, not a 500.
+      expect((await inject(withKey(key, { method: 'POST', url: '/api/partner/v1/webhooks', payload: { url: 'http://127.0.0.1/\u0000' } }))).statusCode).toBe(400);
       const registered = await inject(withKey(key, { method: 'POST', url: '/api/partner/v1/webhooks', payload: { url } }));
       expect(registered.statusCode).toBe(201);
       const hook = registered.json<{ id: string; secret: string; cursor: number }>();

@@ -17,6 +17,8 @@ import type { LookupFunction } from 'node:net';
 import { and, asc, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import { appendAudit } from '../audit/audit.ts';
 import { normaliseUrl } from '../cases/items.ts';
+import { type AddressPolicy, PUBLIC_ADDRESSES_ONLY, hostLiteral } from '../net/address-policy.ts';
+import { type Resolver, addressNotAllowed, guardedLookup, systemResolve } from '../net/outbound.ts';
 import { type Key, decrypt, encrypt } from '../crypto/envelope.ts';
 import type { Database } from '../db/database.ts';
 import { partnerWebhooks, partners, webhookDeliveries } from '../db/schema.ts';
@@ -24,7 +26,6 @@ import { AppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { type NativeRecord, type PartnerFeed, nativeRecord } from './partner-feed.ts';
 import type { PartnerCaller } from './partner.service.ts';
-import { UrlChecker, guardedLookup } from '../takedown/url-checker.ts';
 import { repeatEvery } from '../jobs/periodic.ts';
 
 export const WEBHOOK_BATCH = 500;
@@ -76,16 +77,29 @@ export interface WebhookDeps {
   readonly feed: PartnerFeed;
   /** Plain http:// URLs and private or loopback hosts (tests, private networks); https to public hosts only otherwise. */
   readonly allowHttp: boolean;
+  /** Name resolution for deliveries; the system resolver by default. */
+  readonly resolve?: Resolver;
+}
+
+/** Public hosts only: names through `lookup`, IP literals through `policy` (Node does not call `lookup` for them). */
+interface DeliveryGuard {
+  readonly policy: AddressPolicy;
+  readonly lookup: LookupFunction;
 }
 
 /** Posts a JSON body and returns the status; redirects are not followed (a 3xx is a failure). */
-function postJson(url: string, headers: Record<string, string>, body: string, lookup: LookupFunction | undefined): Promise<number> {
+function postJson(url: string, headers: Record<string, string>, body: string, guard: DeliveryGuard | null): Promise<number> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
+    const literal = hostLiteral(target.hostname);
+    if (guard && literal !== null && !guard.policy.allows(literal)) {
+      reject(addressNotAllowed());
+      return;
+    }
     const client = target.protocol === 'https:' ? https : http;
     const request = client.request(
       target,
-      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: false, ...(lookup ? { lookup } : {}) },
+      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: false, ...(guard ? { lookup: guard.lookup } : {}) },
       (response) => {
         response.resume();
         response.on('end', () => {
@@ -111,17 +125,20 @@ export class WebhookService {
    * Unless the deployment allows private hosts, every delivery resolves the
    * name itself and connects only to an address it checked is public: a
    * partner's host name that later resolves into the hotline's network
-   * (DNS rebinding) is refused at the moment of delivery.
+   * (DNS rebinding) is refused at the moment of delivery. An IP literal is
+   * checked again at delivery too, not only at registration: a row stored
+   * before a rule was added must not get past it.
    */
-  private readonly lookup: LookupFunction | undefined;
+  private readonly guard: DeliveryGuard | null;
 
   constructor(private readonly deps: WebhookDeps) {
-    this.lookup = deps.allowHttp ? undefined : guardedLookup(new UrlChecker());
+    this.guard = deps.allowHttp ? null : { policy: PUBLIC_ADDRESSES_ONLY, lookup: guardedLookup(PUBLIC_ADDRESSES_ONLY, deps.resolve ?? systemResolve) };
   }
 
   /** `actor`: who asks, for the audit log — the partner itself, or an admin in the console (`user:<id>`). */
   async register(caller: PartnerCaller, url: string, actor = `partner:${caller.partnerId}`): Promise<WebhookView & { secret: string }> {
-    if (!this.acceptableUrl(url)) throw new AppError('bad_request', this.deps.allowHttp ? 'the URL must be http(s), without credentials' : 'the URL must be https, to a public host, without credentials');
+    const refusal = this.refusal(url);
+    if (refusal !== null) throw new AppError('bad_request', refusal);
     const { database, masterKey } = this.deps;
     const id = randomUUID();
     const secret = `whsec_${randomBytes(32).toString('base64url')}`;
@@ -237,7 +254,7 @@ export class WebhookService {
           hook.hook.url,
           { 'content-type': 'application/json', [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signWebhook(new TextDecoder().decode(secretBytes), timestamp, text), 'x-disrupt-delivery': body.deliveryId },
           text,
-          this.lookup,
+          this.guard,
         );
         if (statusCode < 200 || statusCode > 299) error = `http_${statusCode}`;
       } catch (e) {
@@ -268,13 +285,21 @@ export class WebhookService {
     this.stopRepeating = null;
   }
 
-  private acceptableUrl(text: string): boolean {
-    if (text.length > 2048 || !URL.canParse(text)) return false;
+  /** Why a webhook URL is refused, as the 400's message; null when it is acceptable. */
+  private refusal(text: string): string | null {
+    const general = this.deps.allowHttp ? 'the URL must be http(s), without credentials' : 'the URL must be https, to a public host, without credentials';
+    // Stored as given: no control characters (PostgreSQL refuses NUL in text) or spaces.
+    if (text.length > 2048 || /[\s\p{Cc}]/u.test(text) || !URL.canParse(text)) return general;
     const url = new URL(text);
-    if (url.username !== '' || url.password !== '') return false;
-    if (this.deps.allowHttp) return url.protocol === 'https:' || url.protocol === 'http:';
+    if (url.username !== '' || url.password !== '') return general;
+    if (this.deps.allowHttp) return url.protocol === 'https:' || url.protocol === 'http:' ? null : general;
     // Otherwise https to a public host only: a partner must not make the worker call into the hotline's own network.
-    return url.protocol === 'https:' && normaliseUrl(text).ok;
+    const literal = hostLiteral(url.hostname);
+    const verdict = literal === null ? null : PUBLIC_ADDRESSES_ONLY.judge(literal);
+    if (verdict && !verdict.ok) {
+      const range = verdict.reason === 'special_purpose' ? ` (${verdict.range}${verdict.embeddedIn ? ` inside ${verdict.embeddedIn}` : ''})` : '';
+      return `the URL's host is not a public address${range}: webhooks go to https on public hosts only`;
+    }
+    return url.protocol === 'https:' && normaliseUrl(text).ok ? null : general;
   }
 }
-
