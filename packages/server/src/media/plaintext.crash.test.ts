@@ -82,15 +82,20 @@ function processInfo(pid: number): ProcessInfo | null {
 }
 
 /** Folders, inside the folders we scan, that a decoder's arguments point into. */
-function foldersNamedBy(pid: number): string[] {
+async function foldersNamedBy(pid: number): Promise<string[]> {
   const roots = ['/dev/shm', tmpdir()];
-  let args: string[];
-  try {
-    args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-  } catch {
-    return []; // it has finished already
+  // Its name changes a moment before its arguments appear, in the middle of exec.
+  for (let attempt = 0; attempt < 100; attempt++) {
+    let args: string;
+    try {
+      args = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      return []; // it has finished already
+    }
+    if (args !== '') return args.split('\0').map((arg) => dirname(arg)).filter((folder) => roots.some((root) => folder.startsWith(`${root}/`)));
+    await new Promise((resolve) => setTimeout(resolve, 1));
   }
-  return args.map((arg) => dirname(arg)).filter((folder) => roots.some((root) => folder.startsWith(`${root}/`)));
+  return [];
 }
 
 /** The first child process of `parent` named `comm`, once it runs. */
@@ -189,7 +194,7 @@ async function killDuringDecode(bytes: Buffer, decoder: string, plaintext: Plain
   form.append('file', new Blob([new Uint8Array(bytes)]), 'upload');
   const upload = fetch(`${base}/api/victim/case/media`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form }).catch(() => null);
   const decoderPid = await waitForChild(child.pid!, decoder);
-  leftovers.push(...foldersNamedBy(decoderPid));
+  leftovers.push(...(await foldersNamedBy(decoderPid)));
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGKILL');
   await exited;
