@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { FileHash, HashFileOptions, PhotoHash } from './hash-file.ts';
 import type { HashJob, HashReply } from './hash-worker.ts';
 import type { MediaResult } from './media-error.ts';
+import type { MediaInput } from './unlinked-file.ts';
 
 export interface HashPoolOptions {
   /** Worker threads; default: one per core. */
@@ -16,7 +17,12 @@ export interface HashPoolOptions {
 }
 
 export interface HashPool {
-  hashFile(path: string, options?: HashFileOptions): Promise<MediaResult<FileHash>>;
+  /**
+   * A path, or an open file (threads share descriptors): its owner keeps it
+   * open until the promise settles, which happens only once the worker is done
+   * with it (its answer, or its death).
+   */
+  hashFile(input: MediaInput, options?: HashFileOptions): Promise<MediaResult<FileHash>>;
   hashImageBytes(bytes: Uint8Array, options?: HashFileOptions): Promise<MediaResult<PhotoHash>>;
   close(): Promise<void>;
 }
@@ -39,7 +45,7 @@ interface Slot {
   readonly pending: Map<number, Pending>;
 }
 
-type JobBody = { op: 'file'; path: string; options: HashFileOptions } | { op: 'bytes'; bytes: Uint8Array; options: HashFileOptions };
+type JobBody = { op: 'file'; input: MediaInput; options: HashFileOptions } | { op: 'bytes'; bytes: Uint8Array; options: HashFileOptions };
 
 const BOOTSTRAP = new URL('./hash-worker-bootstrap.mjs', import.meta.url);
 
@@ -102,7 +108,7 @@ export function createHashPool(options: HashPoolOptions = {}): HashPool {
   }
 
   return {
-    hashFile: (path, hashOptions = {}) => submit({ op: 'file', path, options: hashOptions }),
+    hashFile: (input, hashOptions = {}) => submit({ op: 'file', input, options: hashOptions }),
     hashImageBytes: (bytes, hashOptions = {}) => submit({ op: 'bytes', bytes, options: hashOptions }),
     async close() {
       closed = true;

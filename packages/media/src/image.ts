@@ -8,17 +8,15 @@
 // (decompression bombs), decoding warnings count as corruption (truncated
 // JPEG), and decoding has a time limit.
 
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Pixels } from '@disrupt/hashing';
 import sharp from 'sharp';
+import { runDecoder } from './decoder-process.ts';
 import { type MediaResult, mediaFailure } from './media-error.ts';
 import { type ImageFormat, sniff } from './sniff.ts';
-
-const execFileAsync = promisify(execFile);
+import { createUnlinkedFile, withUnlinkedFile } from './unlinked-file.ts';
 
 export interface ImageLimits {
   /** Width × height above which an image is refused before decoding. */
@@ -117,25 +115,34 @@ function classifySharpError(error: unknown): MediaResult<never> {
 }
 
 // HEIC photos (iPhones) need an HEVC decoder that sharp's prebuilt libvips
-// does not ship; Debian's libheif-examples has one (`heif-convert`).
+// does not ship; Debian's libheif-examples has one (`heif-convert`). Its input
+// and its output (the decoded pixels, as PNG) are both plaintext, so both are
+// unlinked files (unlinked-file.ts) it inherits as fd 3 and 4. It cannot write
+// to standard output and picks the output format from the name's suffix, so
+// it is given a name, `out.png`, that is only a symbolic link to /dev/fd/4:
+// the link holds no pixels, and a crash leaves at most that dangling link.
 async function decodeHeicWithLibheif(bytes: Uint8Array, limits: ImageLimits): Promise<MediaResult<DecodedImage>> {
-  const dir = await mkdtemp(join(tmpdir(), 'disrupt-heic-'));
-  try {
-    const input = join(dir, 'in.heic');
-    const output = join(dir, 'out.png');
-    await writeFile(input, bytes, { mode: 0o600 });
+  return withUnlinkedFile(bytes, async (input) => {
+    const output = await createUnlinkedFile();
+    let dir: string | null = null;
     try {
-      await execFileAsync('heif-convert', ['--quiet', input, output], { timeout: limits.timeoutSeconds * 1000, killSignal: 'SIGKILL' });
-    } catch (error) {
-      const e = error as { code?: unknown; killed?: boolean };
-      if (e.code === 'ENOENT') return mediaFailure('decoder_unavailable', 'HEIC needs heif-convert (Debian package libheif-examples)');
-      if (e.killed === true) return mediaFailure('timeout');
-      return mediaFailure('corrupt_file');
+      dir = await mkdtemp(join('/dev/shm', 'disrupt-heic-')).catch(() => mkdtemp(join(tmpdir(), 'disrupt-heic-')));
+      const outputName = join(dir, 'out.png');
+      await symlink('/dev/fd/4', outputName);
+      const result = await runDecoder('heif-convert', ['--quiet', '/dev/fd/3', outputName], {
+        timeoutMs: limits.timeoutSeconds * 1000,
+        maxStdoutBytes: 1_000_000,
+        inherit: [input.fd, output.fd],
+      });
+      if (result === 'missing') return mediaFailure('decoder_unavailable', 'HEIC needs heif-convert (Debian package libheif-examples)');
+      if (result.stopped === 'timeout') return mediaFailure('timeout');
+      if (result.code !== 0 || result.stopped !== null) return mediaFailure('corrupt_file');
+      const png = await output.readFile();
+      const decoded = await decodeWithSharp(png, 'png', { ...limits, maxBytes: Number.MAX_SAFE_INTEGER });
+      return decoded.ok ? { ok: true, value: { ...decoded.value, format: 'heic' } } : decoded;
+    } finally {
+      if (dir !== null) await rm(dir, { recursive: true, force: true });
+      await output.close();
     }
-    const png = await readFile(output);
-    const decoded = await decodeWithSharp(png, 'png', { ...limits, maxBytes: Number.MAX_SAFE_INTEGER });
-    return decoded.ok ? { ok: true, value: { ...decoded.value, format: 'heic' } } : decoded;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }

@@ -8,10 +8,15 @@
 // ffmpeg runs on untrusted input, so: the container must be on an allow-list
 // (ffprobe's verdict, not the file name), duration and frame size are capped,
 // and the process is killed when it runs out of time.
+//
+// A file held in memory (an upload) reaches ffmpeg as an unlinked file it
+// inherits (unlinked-file.ts): MP4 needs seeking, so a pipe will not do.
 
 import { spawn } from 'node:child_process';
 import { type VpdqFrame, vpdqFrameMod, vpdqHashFrame } from '@disrupt/hashing';
+import { runDecoder } from './decoder-process.ts';
 import { type MediaFailure, type MediaResult, mediaFailure } from './media-error.ts';
+import { type MediaInput, decoderSource } from './unlinked-file.ts';
 
 export interface VideoLimits {
   readonly maxBytes: number;
@@ -57,37 +62,6 @@ interface ProbeOutput {
   format?: { format_name?: string; duration?: string };
 }
 
-interface RunResult {
-  readonly code: number | null;
-  readonly killed: boolean;
-  readonly stdout: string;
-}
-
-function run(command: string, args: readonly string[], timeoutMs: number): Promise<RunResult | 'missing'> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-    let stdout = '';
-    let killed = false;
-    const timer = setTimeout(() => {
-      killed = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      if (stdout.length < 1_000_000) stdout += chunk;
-    });
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      if (error.code === 'ENOENT') resolve('missing');
-      else reject(error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, killed, stdout });
-    });
-  });
-}
-
 function parseRate(rate: string | undefined): number {
   if (rate === undefined) return 0;
   const [num, den] = rate.split('/').map(Number);
@@ -96,18 +70,22 @@ function parseRate(rate: string | undefined): number {
   return den > 0 && Number.isFinite(den) ? num / den : 0;
 }
 
-export async function probeVideo(path: string, limits: VideoLimits = DEFAULT_VIDEO_LIMITS, timeoutMs = limits.timeoutSeconds * 1000): Promise<MediaResult<VideoInfo>> {
-  const result = await run(
+const FFMPEG_MISSING = 'videos need ffmpeg (Debian package ffmpeg)';
+
+export async function probeVideo(input: MediaInput, limits: VideoLimits = DEFAULT_VIDEO_LIMITS, timeoutMs = limits.timeoutSeconds * 1000): Promise<MediaResult<VideoInfo>> {
+  const { path, inherit } = decoderSource(input);
+  const result = await runDecoder(
     'ffprobe',
     ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_type,width,height,pix_fmt,avg_frame_rate,r_frame_rate:format=format_name,duration', '-of', 'json', path],
-    timeoutMs,
+    { timeoutMs, maxStdoutBytes: 1_000_000, inherit },
   );
-  if (result === 'missing') return mediaFailure('decoder_unavailable', 'videos need ffmpeg (Debian package ffmpeg)');
-  if (result.killed) return mediaFailure('timeout');
+  if (result === 'missing') return mediaFailure('decoder_unavailable', FFMPEG_MISSING);
+  if (result.stopped === 'timeout') return mediaFailure('timeout');
+  if (result.stopped === 'overflow') return mediaFailure('corrupt_file');
   if (result.code !== 0) return mediaFailure('unsupported_format');
   let probe: ProbeOutput;
   try {
-    probe = JSON.parse(result.stdout) as ProbeOutput;
+    probe = JSON.parse(result.stdout.toString('utf8')) as ProbeOutput;
   } catch {
     return mediaFailure('corrupt_file');
   }
@@ -140,24 +118,25 @@ export function ffmpegFrameArgs(path: string, info: VideoInfo, frameMod: number)
 }
 
 /** vPDQ of a video file: one frame hash per `secondsPerHash` (default 1). */
-export async function hashVideo(path: string, options: VpdqOptions = {}): Promise<MediaResult<VideoHash>> {
+export async function hashVideo(input: MediaInput, options: VpdqOptions = {}): Promise<MediaResult<VideoHash>> {
   const limits = options.limits ?? DEFAULT_VIDEO_LIMITS;
   // One time limit for the whole file, probe and decoding together.
   const deadline = Date.now() + limits.timeoutSeconds * 1000;
-  const probed = await probeVideo(path, limits);
+  const probed = await probeVideo(input, limits);
   if (!probed.ok) return probed;
   const info = probed.value;
   const frameMod = vpdqFrameMod(info.fps, options.secondsPerHash);
   const maxFrame = Math.ceil(limits.maxDurationSeconds * info.fps);
   const frameBytes = info.width * info.height * 3;
 
-  const child = spawn('ffmpeg', ffmpegFrameArgs(path, info, frameMod), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const { path, inherit } = decoderSource(input);
+  const child = spawn('ffmpeg', ffmpegFrameArgs(path, info, frameMod), { stdio: ['ignore', 'pipe', 'pipe', ...inherit] });
   // At `-v error`, ffmpeg is silent on a sound file. Anything it says (a
   // partial file, broken NAL units) means the frames are not the whole
   // video: refuse it rather than store hashes of half a clip, as a truncated
   // JPEG is refused. What it said is never shown: it may quote the path.
   const decoder = { complained: false };
-  child.stderr.on('data', () => {
+  child.stderr!.on('data', () => {
     decoder.complained = true;
   });
   // Set by whichever stops ffmpeg first: the timer or the duration cap.
@@ -182,7 +161,7 @@ export async function hashVideo(path: string, options: VpdqOptions = {}): Promis
   const frame = new Uint8Array(frameBytes);
   let filled = 0;
   try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+    for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
       let offset = 0;
       while (offset < chunk.length && stopped.failure === null) {
         const take = Math.min(frameBytes - filled, chunk.length - offset);
@@ -208,4 +187,25 @@ export async function hashVideo(path: string, options: VpdqOptions = {}): Promis
   if (stopped.failure !== null) return stopped.failure;
   if (code !== 0 || decoder.complained || frames.length === 0) return mediaFailure('corrupt_file');
   return { ok: true, value: { info, frames } };
+}
+
+/**
+ * A still for a preview: the frame at one second, else the first, as PNG.
+ * Each try has `timeoutMs`; a video with no frame to show is `corrupt_file`.
+ */
+export async function videoStill(input: MediaInput, timeoutMs = 30_000): Promise<MediaResult<Uint8Array>> {
+  const { path, inherit } = decoderSource(input);
+  for (const seek of ['1', '0']) {
+    const result = await runDecoder('ffmpeg', ['-nostdin', '-v', 'error', '-ss', seek, '-i', path, '-frames:v', '1', '-f', 'image2pipe', '-vcodec', 'png', 'pipe:1'], {
+      timeoutMs,
+      maxStdoutBytes: 64 * 1024 * 1024,
+      inherit,
+    });
+    if (result === 'missing') return mediaFailure('decoder_unavailable', FFMPEG_MISSING);
+    if (result.stopped === 'timeout') return mediaFailure('timeout');
+    if (result.stopped === 'overflow') return mediaFailure('too_many_pixels');
+    if (result.code !== 0) return mediaFailure('corrupt_file');
+    if (result.stdout.length > 0) return { ok: true, value: result.stdout };
+  }
+  return mediaFailure('corrupt_file');
 }

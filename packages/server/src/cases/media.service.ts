@@ -17,7 +17,7 @@ import type { BankIndex } from '../bank/bank-index.ts';
 import { verifyItemEntries } from '../bank/bank.repository.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { MediaStore } from '../media/media-store.ts';
-import { hashBytes, mediaError } from '../media/scratch.ts';
+import { hashBytes, mediaError } from '../media/hash-bytes.ts';
 import { findDuplicate, insertItem, nextPosition } from './case.service.ts';
 import { type ItemDraft, MIN_PDQ_QUALITY } from './items.ts';
 
@@ -41,9 +41,6 @@ export interface AddedMedia {
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex');
-
-// Videos must be a file for ffmpeg (MP4 needs seeking). A RAM-backed folder
-// keeps the plaintext off the disk for the seconds it takes to hash it.
 
 export class MediaService {
   private readonly now: () => Date;

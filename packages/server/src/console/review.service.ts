@@ -7,10 +7,8 @@
 // and media a victim sent for verification. Fingerprints sent in private mode
 // have no pixels to look at: they stay unverified in the bank.
 
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { parseMd5, parsePdqHash } from '@disrupt/hashing';
-import { SNIFF_BYTES, mediaType, sniff } from '@disrupt/media';
+import { SNIFF_BYTES, mediaType, sniff, videoStill, withUnlinkedFile } from '@disrupt/media';
 import { and, asc, count, desc, eq, gt, gte, inArray, isNull, sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { type Key, decrypt, unwrapKey } from '../crypto/envelope.ts';
@@ -21,7 +19,7 @@ import { type Database, type Executor, queryRows } from '../db/database.ts';
 import { DECISIONS, ITEM_STATUSES, NOT_ACTIONABLE_REASONS, auditLog, caseItems, cases, itemBankEntries, itemEvents, mediaObjects } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { MediaStore } from '../media/media-store.ts';
-import { withScratchFile } from '../media/scratch.ts';
+import { mediaError } from '../media/hash-bytes.ts';
 
 export type Decision = (typeof DECISIONS)[number];
 export type NotActionableReason = (typeof NOT_ACTIONABLE_REASONS)[number];
@@ -139,8 +137,6 @@ export const CLAIM_MINUTES = 15;
 /** Previews: small, grey and blurred, so an analyst sees the kind of picture, not the person. */
 export const PREVIEW_SIZE = 256;
 const PREVIEW_BLUR_SIGMA = 8;
-
-const execFileAsync = promisify(execFile);
 
 interface QueueRow {
   item_id: string;
@@ -486,17 +482,11 @@ export class ReviewService {
   }
 }
 
-/** The frame at one second (or the first) of a video, as PNG, decoded from a RAM-backed scratch file. */
-function firstFrame(video: Uint8Array): Promise<Uint8Array> {
-  return withScratchFile(video, async (path) => {
-    for (const seek of ['1', '0']) {
-      const { stdout } = await execFileAsync('ffmpeg', ['-nostdin', '-v', 'error', '-ss', seek, '-i', path, '-frames:v', '1', '-f', 'image2pipe', '-vcodec', 'png', 'pipe:1'], {
-        encoding: 'buffer',
-        maxBuffer: 64 * 1024 * 1024,
-        timeout: 30_000,
-      });
-      if (stdout.length > 0) return stdout;
-    }
-    throw new AppError('not_found');
-  });
+/** The frame at one second (or the first) of a video, as PNG, decoded from an unlinked file (nothing left behind by a crash). */
+async function firstFrame(video: Uint8Array): Promise<Uint8Array> {
+  const still = await withUnlinkedFile(video, (file) => videoStill(file));
+  if (still.ok) return still.value;
+  // No ffmpeg, or out of time: the server's fault, said so. Otherwise there is no frame to show.
+  if (still.reason === 'decoder_unavailable' || still.reason === 'timeout') throw mediaError(still);
+  throw new AppError('not_found');
 }

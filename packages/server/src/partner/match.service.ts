@@ -8,7 +8,7 @@ import type { BankIndex } from '../bank/bank-index.ts';
 import type { BankEntry, BankStatus, SignalType } from '../bank/bank.repository.ts';
 import { MIN_PDQ_QUALITY } from '../cases/items.ts';
 import { AppError } from '../errors.ts';
-import { hashBytes, mediaError } from '../media/scratch.ts';
+import { hashBytes, mediaError } from '../media/hash-bytes.ts';
 import { InProcessPdqMatcher, type PdqBatchMatcher } from './pdq-match-pool.ts';
 
 export const MAX_MATCH_BATCH = 1000;
