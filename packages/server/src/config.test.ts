@@ -147,6 +147,14 @@ describe('loadConfig', () => {
     for (const bad of ['10.0.0.0/40', 'example.com', ',']) expect(errors({ DISRUPT_FETCH_ALLOW: bad })).toHaveLength(1);
   });
 
+  it('anchors the audit log in the data folder unless told where, as an absolute path', () => {
+    expect(ok({ DISRUPT_DATA_DIR: '/srv/disrupt' }).auditAnchorDir).toBe('/srv/disrupt/audit-anchors');
+    expect(ok({ DISRUPT_DATA_DIR: '/srv/disrupt', DISRUPT_AUDIT_ANCHOR_DIR: '/mnt/worm/disrupt' }).auditAnchorDir).toBe('/mnt/worm/disrupt');
+    const relative = ok({ DISRUPT_AUDIT_ANCHOR_DIR: 'anchors' }).auditAnchorDir;
+    expect(isAbsolute(relative) && relative.endsWith('/anchors')).toBe(true);
+    expect(ok({ DISRUPT_AUDIT_ANCHOR_DIR: '' }).auditAnchorDir).toMatch(/\/data\/audit-anchors$/);
+  });
+
   it('ignores variables it does not own', () => {
     expect(ok({ PATH: '/usr/bin', HOME: '/root', TEST_DATABASE_URL: 'nonsense' }).port).toBe(8080);
   });

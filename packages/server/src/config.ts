@@ -8,7 +8,7 @@
 // that protects every victim's media, so neither may end up in a terminal
 // scroll-back or a log collector.
 
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseRange } from './net/address-policy.ts';
 
@@ -36,6 +36,8 @@ export interface Config {
   readonly roles: readonly Role[];
   /** From DISRUPT_MASTER_KEY (32 bytes); null means the key file in the data folder. */
   readonly masterKey: Uint8Array | null;
+  /** Absolute. Where the audit log's head is anchored, a file per anchor, outside the database (see audit/audit-anchor.ts). */
+  readonly auditAnchorDir: string;
   /** Media of minors is refused unless the hotline has a legal mandate to review it. */
   readonly allowMinorMedia: boolean;
   /** Unreviewed media is deleted after this many days. */
@@ -189,6 +191,7 @@ const VARIABLES = {
   PORT: { schema: integer(0, 65535).default(8080), expected: 'an integer from 0 to 65535 (default 8080)' },
   DISRUPT_ROLES: { schema: roles.default([...ROLES]), expected: `a comma-separated list of ${ROLES.join(', ')} (default all)` },
   DISRUPT_MASTER_KEY: { schema: masterKey.optional(), expected: `${MASTER_KEY_BYTES} bytes in standard base64 (unset: the key file in the data folder)` },
+  DISRUPT_AUDIT_ANCHOR_DIR: { schema: z.string().optional(), expected: 'a folder path (default: audit-anchors in DISRUPT_DATA_DIR)' },
   DISRUPT_ALLOW_MINOR_MEDIA: { schema: bool.default(false), expected: 'true, false, 1 or 0 (default false)' },
   DISRUPT_MEDIA_RETENTION_DAYS: { schema: integer(1, 36_500).default(30), expected: 'a whole number of days, at least 1 (default 30)' },
   DISRUPT_MAX_UPLOAD_BYTES: { schema: integer(1024, Number.MAX_SAFE_INTEGER).default(DEFAULT_MAX_UPLOAD_BYTES), expected: `a whole number of bytes, at least 1024 (default ${DEFAULT_MAX_UPLOAD_BYTES})` },
@@ -220,6 +223,7 @@ const schema = z.object({
   PORT: VARIABLES.PORT.schema,
   DISRUPT_ROLES: VARIABLES.DISRUPT_ROLES.schema,
   DISRUPT_MASTER_KEY: VARIABLES.DISRUPT_MASTER_KEY.schema,
+  DISRUPT_AUDIT_ANCHOR_DIR: VARIABLES.DISRUPT_AUDIT_ANCHOR_DIR.schema,
   DISRUPT_ALLOW_MINOR_MEDIA: VARIABLES.DISRUPT_ALLOW_MINOR_MEDIA.schema,
   DISRUPT_MEDIA_RETENTION_DAYS: VARIABLES.DISRUPT_MEDIA_RETENTION_DAYS.schema,
   DISRUPT_MAX_UPLOAD_BYTES: VARIABLES.DISRUPT_MAX_UPLOAD_BYTES.schema,
@@ -280,6 +284,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       port: v.PORT,
       roles: v.DISRUPT_ROLES,
       masterKey: v.DISRUPT_MASTER_KEY ?? null,
+      auditAnchorDir: v.DISRUPT_AUDIT_ANCHOR_DIR === undefined ? join(dataDir, 'audit-anchors') : resolve(v.DISRUPT_AUDIT_ANCHOR_DIR),
       allowMinorMedia: v.DISRUPT_ALLOW_MINOR_MEDIA,
       mediaRetentionDays: v.DISRUPT_MEDIA_RETENTION_DAYS,
       maxUploadBytes: v.DISRUPT_MAX_UPLOAD_BYTES,

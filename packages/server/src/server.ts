@@ -7,8 +7,11 @@ import { join } from 'node:path';
 import { type HashPool, createHashPool } from '@disrupt/media';
 import type { DestinationStream } from 'pino';
 import { appendAudit } from './audit/audit.ts';
+import { anchorAuditIfDue } from './audit/audit-anchor.ts';
+import { auditKeyring, installAuditKeyring } from './audit/audit-keys.ts';
 import { BankIndex } from './bank/bank-index.ts';
 import { JobQueue } from './jobs/job-queue.ts';
+import { repeatEvery } from './jobs/periodic.ts';
 import { caseRoutes } from './cases/case.routes.ts';
 import { CaseService } from './cases/case.service.ts';
 import { AccountService } from './console/account.service.ts';
@@ -50,6 +53,11 @@ import { WebhookService } from './partner/webhook.service.ts';
 export const BANK_REFRESH_MS = 2000;
 /** How often the worker looks for partner webhooks behind the bank. */
 export const WEBHOOK_DISPATCH_MS = 1000;
+/** The audit log's head is anchored once a day (when it moved)… */
+export const AUDIT_ANCHOR_EVERY_MS = 24 * 60 * 60 * 1000;
+/** …checked hourly, and a minute after start, so that a server restarted more often than daily still anchors. */
+export const AUDIT_ANCHOR_CHECK_MS = 60 * 60 * 1000;
+export const AUDIT_ANCHOR_FIRST_CHECK_MS = 60 * 1000;
 
 export interface RunningServer {
   readonly app: BuiltApp;
@@ -95,9 +103,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let jobs: JobQueue | null = null;
   let mailer: (Mailer & { close(): void }) | null = null;
   let matchPool: PdqMatchPool | null = null;
+  let stopAnchoring: (() => void) | null = null;
   try {
     const newKeyFile = !config.masterKey && !existsSync(join(config.dataDir, 'master.key'));
     const masterKey = loadMasterKey(config);
+    // Before anything can write to the audit log (see audit/audit-keys.ts for why this is process state).
+    installAuditKeyring(auditKeyring(masterKey));
     database = await openDatabase(config.database.kind === 'pglite' ? { kind: 'pglite', dataDir: config.database.dataDir } : config.database);
     if (newKeyFile) await database.db.transaction((tx) => appendAudit(tx, { actor: 'system', action: 'key.create', subject: 'master.key' }));
     const cases = new CaseService({ database, masterKey, allowMinorMedia: config.allowMinorMedia });
@@ -172,6 +183,23 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     bankIndex.start(BANK_REFRESH_MS, (error) => {
       logger.error({ err: error }, 'bank index refresh failed');
     });
+    if (config.roles.includes('worker')) {
+      stopAnchoring = repeatEvery(
+        AUDIT_ANCHOR_CHECK_MS,
+        async () => {
+          const outcome = await anchorAuditIfDue(db, config.auditAnchorDir, AUDIT_ANCHOR_EVERY_MS);
+          // The log collector keeps a second copy of every anchor. The MAC is not secret: it forges nothing without the key.
+          if (outcome.status === 'anchored') {
+            const { entryId, mac, keyVersion, at } = outcome.anchor;
+            logger.info({ auditAnchor: { entryId, mac, keyVersion, at, file: outcome.file } }, 'audit anchor');
+          }
+        },
+        (error) => {
+          logger.error({ err: error }, 'audit anchor failed');
+        },
+        AUDIT_ANCHOR_FIRST_CHECK_MS,
+      );
+    }
     const app = await buildApp({
       logger,
       bodyLimit: Math.max(config.maxUploadBytes, 10 * 1024 * 1024),
@@ -210,6 +238,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       firstAdminEnrolment,
       url,
       async close() {
+        stopAnchoring?.();
         bankIndex.stop();
         webhooks.stop();
         await app.close();
@@ -223,6 +252,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       },
     };
   } catch (error) {
+    stopAnchoring?.();
     mailer?.close();
     await jobs?.stop();
     await pool?.close();

@@ -4,6 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
+import { auditKeyring, installAuditKeyring } from '../src/audit/audit-keys.ts';
+import { randomKey } from '../src/crypto/envelope.ts';
 import { type Database, openDatabase } from '../src/db/database.ts';
 
 export interface DatabaseFixture {
@@ -47,6 +49,8 @@ export function describeStorage(name: string, suite: (fixture: DatabaseFixture) 
       let database: Database | undefined;
       let drop: (() => Promise<void>) | undefined;
       beforeAll(async () => {
+        // Services write audit entries, which need a keyring (the server installs the master key's).
+        installAuditKeyring(auditKeyring(randomKey()));
         if (backend === 'pglite') {
           database = await openDatabase({ kind: 'pglite', dataDir: null });
         } else {

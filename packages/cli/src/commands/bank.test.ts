@@ -43,7 +43,7 @@ describe('disrupt bank', () => {
     // The import, the export and the removal are in the audit log, and its chain holds.
     const io = captureIo();
     expect(await main(['audit', 'verify', '--data', data], io)).toBe(0);
-    expect(JSON.parse(io.out())).toEqual({ ok: true, entries: 3 });
+    expect(JSON.parse(io.out())).toEqual({ ok: true, entries: 3, keyedFrom: 1, anchoredEntry: null });
     expect((await run('frobnicate')).code).toBe(2);
   });
 

@@ -4,7 +4,8 @@
 // only encrypted under the case's data key (wrapped by the master key), the
 // case secret only as an argon2id hash, and nothing about the victim's
 // device or network (no IP, no user agent) exists anywhere in it.
-import { bigint, boolean, customType, index, integer, jsonb, pgSequence, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, check, customType, index, integer, jsonb, pgSequence, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => 'bytea',
@@ -210,10 +211,13 @@ export const auditLog = pgTable(
     subject: text('subject'),
     detail: jsonb('detail').$type<Record<string, string | number | boolean | null>>().notNull(),
     prevHash: text('prev_hash').notNull(),
+    /** The chain value: an HMAC-SHA256 under the audit key of `keyVersion`, or for a legacy entry (before 0010) a plain SHA-256. */
     hash: text('hash').notNull(),
+    /** Which audit key chained the entry (see audit/audit-keys.ts); null for legacy entries, which all come first. */
+    keyVersion: text('key_version'),
   },
   // The console's audit viewer pages one action at a time, newest first.
-  (t) => [index('audit_log_action_idx').on(t.action, t.id)],
+  (t) => [index('audit_log_action_idx').on(t.action, t.id), check('audit_log_key_version_format', sql`${t.keyVersion} is null or ${t.keyVersion} ~ '^[0-9a-f]{16}$'`)],
 );
 
 export const USER_ROLES = ['analyst', 'supervisor', 'admin'] as const;
