@@ -40,11 +40,17 @@ import { PartnerService } from './partner/partner.service.ts';
 import { RateLimiter } from './partner/rate-limiter.ts';
 import { PageTokens, stopNciiRoutes } from './partner/stopncii.routes.ts';
 import { WebhookService } from './partner/webhook.service.ts';
+import { repeatEvery } from './jobs/periodic.ts';
+import { type BudgetStore, MemoryBudgetStore, PgBudgetStore } from './throttle/budget-store.ts';
+import { ClientBudgets } from './throttle/client-budgets.ts';
+import { SignInGuard } from './throttle/sign-in-guard.ts';
 
 /** How often the in-memory bank catches up with the change sequence. */
 export const BANK_REFRESH_MS = 2000;
 /** How often the worker looks for partner webhooks behind the bank. */
 export const WEBHOOK_DISPATCH_MS = 1000;
+/** How often ended budget windows and forgotten sign-in failures are dropped. */
+export const THROTTLE_PRUNE_MS = 60_000;
 
 export interface RunningServer {
   readonly app: App;
@@ -95,7 +101,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const masterKey = loadMasterKey(config);
     database = await openDatabase(config.database.kind === 'pglite' ? { kind: 'pglite', dataDir: config.database.dataDir } : config.database);
     if (newKeyFile) await database.db.transaction((tx) => appendAudit(tx, { actor: 'system', action: 'key.create', subject: 'master.key' }));
-    const cases = new CaseService({ database, masterKey, allowMinorMedia: config.allowMinorMedia });
+    const { throttle } = config;
+    const guard = new SignInGuard({ database, masterKey, policy: { failures: throttle.signInFailures, pauseMinutes: throttle.signInPauseMinutes } });
+    // Replicas share PostgreSQL, so they share one budget there; the embedded database has one process.
+    const budgetStore: BudgetStore = database.kind === 'postgres' ? new PgBudgetStore(database) : new MemoryBudgetStore();
+    const budgets = new ClientBudgets({ store: budgetStore, masterKey, limits: throttle });
+    const cases = new CaseService({ database, masterKey, allowMinorMedia: config.allowMinorMedia, guard });
     const db = database;
     jobs = new JobQueue(database);
     await jobs.start();
@@ -119,7 +130,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (config.roles.includes('worker')) {
       await jobs.work('media.expire', (data) => media.expire(data.objectId));
     }
-    const accounts = new AccountService({ database, masterKey });
+    const accounts = new AccountService({ database, masterKey, guard });
     const review = new ReviewService({ database, store: mediaStore, masterKey, bank: bankIndex });
     const checker = new UrlChecker({ allow: config.fetchAllow, ...(options.urlResolver ? { resolve: options.urlResolver } : {}) });
     mailer = config.smtpUrl ? smtpMailer(config.smtpUrl) : null;
@@ -132,7 +143,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await jobs.work('url.recheck', (data) => takedown.recheckJob(data.itemId, new Date(data.due)));
     }
     const helplines = new HelplineService({ database, configured: config.portal.helplines });
-    const consoleApi = consoleRoutes({ accounts, review, takedown, escalations, helplines, database, settings: config.console });
+    const consoleApi = consoleRoutes({ accounts, review, takedown, escalations, helplines, database, settings: config.console, budgets });
     const partners = new PartnerService(database);
     const feed = new PartnerFeed(database, masterKey);
     const feedback = new FeedbackService({ database, masterKey, rule: { minNotBlocked: config.disputeMinNotBlocked, minPartners: config.disputeMinPartners } });
@@ -156,13 +167,23 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     bankIndex.start(BANK_REFRESH_MS, (error) => {
       logger.error({ err: error }, 'bank index refresh failed');
     });
+    const stopThrottlePrune = repeatEvery(THROTTLE_PRUNE_MS, () => Promise.all([budgetStore.prune(), guard.prune()]), (error) => {
+      logger.error({ err: error }, 'throttle prune failed');
+    });
+    if (config.trustProxy === true) {
+      logger.warn(
+        'DISRUPT_TRUST_PROXY=true believes every X-Forwarded-For entry, so clients choose their own address and rate-limit bucket; set the number of proxy hops or the proxies\' addresses',
+      );
+    }
     const app = await buildApp({
       logger,
       bodyLimit: Math.max(config.maxUploadBytes, 10 * 1024 * 1024),
       trustProxy: config.trustProxy,
       ready: () => db.ping(),
       plugins: [
-        caseRoutes(cases, media, { maxUploadBytes: config.maxUploadBytes }),
+        // First: the routes below take their limits from it.
+        budgets.plugin,
+        caseRoutes(cases, media, { maxUploadBytes: config.maxUploadBytes }, budgets),
         consoleApi.plugin,
         partnerConsoleRoutes({ partners, negative: negativeBank, webhooks, defaultRateLimit: config.partnerRateLimit }),
         partnerRoutes({ partners, gate, feed, match: new MatchService(bankIndex, pool, matchPool ?? undefined), feedback, webhooks, maxUploadBytes: config.maxUploadBytes }),
@@ -189,6 +210,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       firstAdminEnrolment,
       url,
       async close() {
+        stopThrottlePrune();
         bankIndex.stop();
         webhooks.stop();
         await app.close();

@@ -21,6 +21,8 @@ import { appendAudit, listAudit, verifyAudit } from '../audit/audit.ts';
 import type { ConsoleConfig } from '../config.ts';
 import { helplineSchema } from '../portal/portal.routes.ts';
 import { type HelplineService, editableHelplinesSchema } from '../portal/helplines.service.ts';
+import type { ClientBudgets } from '../throttle/client-budgets.ts';
+import { signInPaused } from '../throttle/sign-in-guard.ts';
 
 export const SESSION_COOKIE = 'disrupt_console';
 
@@ -44,8 +46,6 @@ declare module 'fastify' {
 const ANY_ROLE: readonly UserRole[] = USER_ROLES;
 const REVIEWERS: readonly UserRole[] = ['analyst', 'supervisor'];
 const DIRECTORY_EDITORS: readonly UserRole[] = ['supervisor', 'admin'];
-const LOGIN_LIMIT = 20;
-const LOGIN_WINDOW_MS = 10 * 60_000;
 
 /** The console's routes; `table` lists every route and who may call it (the authorisation matrix test walks it). */
 export interface ConsoleServices {
@@ -57,11 +57,12 @@ export interface ConsoleServices {
   readonly database: Database;
   /** When the console suggests a break (DISRUPT_BREAK_AFTER_*). */
   readonly settings: ConsoleConfig;
+  /** The per-client sign-in budget (the per-account pause is the account service's). */
+  readonly budgets: ClientBudgets;
 }
 
-export function consoleRoutes({ accounts, review, takedown, escalations, helplines, database, settings }: ConsoleServices): { plugin: (app: App) => Promise<void>; table: ConsoleRoute[] } {
+export function consoleRoutes({ accounts, review, takedown, escalations, helplines, database, settings, budgets }: ConsoleServices): { plugin: (app: App) => Promise<void>; table: ConsoleRoute[] } {
   const table: ConsoleRoute[] = [];
-  const attempts = new Map<string, { count: number; since: number }>();
 
   /** The one access decision for every console route. */
   async function authorise(request: FastifyRequest): Promise<void> {
@@ -77,15 +78,6 @@ export function consoleRoutes({ accounts, review, takedown, escalations, helplin
     }
     request.consoleSession = session;
   }
-
-  const throttle = (client: string) => {
-    const now = Date.now();
-    for (const [k, v] of attempts) if (now - v.since > LOGIN_WINDOW_MS) attempts.delete(k);
-    const entry = attempts.get(client) ?? { count: 0, since: now };
-    entry.count++;
-    attempts.set(client, entry);
-    if (entry.count > LOGIN_LIMIT) throw new AppError('too_many_requests', undefined, { retryAfterSeconds: Math.ceil((entry.since + LOGIN_WINDOW_MS - now) / 1000) });
-  };
 
   const setSessionCookie = (reply: FastifyReply, value: string, maxAge: number) =>
     reply.setCookie(SESSION_COOKIE, value, { httpOnly: true, secure: true, sameSite: 'strict', path: '/api/console', maxAge });
@@ -125,17 +117,20 @@ export function consoleRoutes({ accounts, review, takedown, escalations, helplin
       '/api/console/login',
       {
         config: { access: 'public' },
+        onRequest: budgets.signIn('console'),
         schema: {
           tags: ['console'],
           summary: 'Sign in with password and TOTP code',
+          description:
+            'Each TOTP code signs in once. After too many failures for one address (existing or not), sign-in for it is paused: 429 sign_in_paused with Retry-After, unchecked, until the time the message gives. Too many attempts from one client: 429 too_many_requests.',
           body: z.object({ email: z.string().max(254), password: z.string().max(500), code: z.string().max(10) }).strict(),
           response: { 200: z.object({ user: userView, csrfToken: z.string() }) },
         },
       },
       async (request, reply) => {
-        throttle(request.ip);
         const result = await accounts.login(request.body.email, request.body.password, request.body.code);
-        if (!result) throw new AppError('unauthorized', 'email, password or code not recognised');
+        if (!result.ok) throw result.reason === 'paused' ? signInPaused('console', result.pausedUntil) : new AppError('unauthorized', 'email, password or code not recognised');
+        await budgets.signInSucceeded(request);
         setSessionCookie(reply, result.sessionId, SESSION_ABSOLUTE_HOURS * 3600);
         return reply.header('cache-control', 'no-store').send(result.session);
       },
