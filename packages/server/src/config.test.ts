@@ -56,7 +56,7 @@ describe('loadConfig', () => {
       allowMinorMedia: true,
       mediaRetentionDays: 7,
       maxUploadBytes: 2048,
-      trustProxy: true,
+      trustProxy: 1,
       logLevel: 'warn',
     });
     expect(config.masterKey).toEqual(new Uint8Array(32).fill(7));
@@ -68,10 +68,30 @@ describe('loadConfig', () => {
   });
 
   it('reads booleans as true/false/1/0 only', () => {
-    expect(ok({ DISRUPT_TRUST_PROXY: 'false', DISRUPT_ALLOW_MINOR_MEDIA: '0' })).toMatchObject({ trustProxy: false, allowMinorMedia: false });
+    expect(ok({ DISRUPT_ALLOW_MINOR_MEDIA: '0' })).toMatchObject({ allowMinorMedia: false });
     for (const bad of ['yes', 'no', 'TRUE', 'on', ' true', '2']) {
+      expect(errors({ DISRUPT_ALLOW_MINOR_MEDIA: bad })).toEqual([expect.stringMatching(/^DISRUPT_ALLOW_MINOR_MEDIA: /) as unknown]);
+    }
+  });
+
+  it('reads the proxies to trust as true/false, a number of hops, or their addresses and CIDR ranges', () => {
+    expect(ok({ DISRUPT_TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(ok({ DISRUPT_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(ok({ DISRUPT_TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(ok({ DISRUPT_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(ok({ DISRUPT_TRUST_PROXY: '10.0.0.0/8, 192.0.2.7,2001:db8::/32' }).trustProxy).toEqual(['10.0.0.0/8', '192.0.2.7', '2001:db8::/32']);
+    for (const bad of ['yes', 'TRUE', 'on', ' true', '-1', '101', '1.5', '10.0.0.0/33', 'proxy.example', '10.0.0.1,', 'loopback']) {
       expect(errors({ DISRUPT_TRUST_PROXY: bad })).toEqual([expect.stringMatching(/^DISRUPT_TRUST_PROXY: /) as unknown]);
     }
+  });
+
+  it('reads the sign-in and case-opening limits, and refuses ones that would disable them', () => {
+    expect(ok({}).throttle).toEqual({ signInFailures: 10, signInPauseMinutes: 15, signInPerClient: 100, caseOpenPerClient: 20, caseOpenTotal: 1000 });
+    expect(
+      ok({ DISRUPT_SIGN_IN_FAILURES: '5', DISRUPT_SIGN_IN_PAUSE_MINUTES: '60', DISRUPT_SIGN_IN_PER_CLIENT: '300', DISRUPT_CASE_OPEN_PER_CLIENT: '50', DISRUPT_CASE_OPEN_TOTAL: '5000' }).throttle,
+    ).toEqual({ signInFailures: 5, signInPauseMinutes: 60, signInPerClient: 300, caseOpenPerClient: 50, caseOpenTotal: 5000 });
+    const list = errors({ DISRUPT_SIGN_IN_FAILURES: '0', DISRUPT_SIGN_IN_PAUSE_MINUTES: '361', DISRUPT_SIGN_IN_PER_CLIENT: 'lots', DISRUPT_CASE_OPEN_PER_CLIENT: '-1', DISRUPT_CASE_OPEN_TOTAL: '0' });
+    expect(list.map((line) => line.split(':')[0])).toEqual(['DISRUPT_SIGN_IN_FAILURES', 'DISRUPT_SIGN_IN_PAUSE_MINUTES', 'DISRUPT_SIGN_IN_PER_CLIENT', 'DISRUPT_CASE_OPEN_PER_CLIENT', 'DISRUPT_CASE_OPEN_TOTAL']);
   });
 
   it('reads integers strictly: no signs, exponents, hex, fractions or spaces', () => {

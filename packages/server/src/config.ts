@@ -43,8 +43,16 @@ export interface Config {
   /** Unreviewed media is deleted after this many days. */
   readonly mediaRetentionDays: number;
   readonly maxUploadBytes: number;
-  /** Honour X-Forwarded-* (only behind a proxy you run; otherwise clients could forge them). */
-  readonly trustProxy: boolean;
+  /**
+   * Which proxies' X-Forwarded-For to believe, as Fastify's trustProxy takes
+   * it: false (none: the socket's address is the client), a number of hops
+   * (the client is that many entries from the right), the proxies' addresses
+   * or CIDR ranges, or true (every hop: the left-most entry, which the client
+   * writes itself — never for rate limiting; the server warns at start).
+   */
+  readonly trustProxy: TrustProxy;
+  /** Sign-in pauses per target and request budgets per client (throttle/). */
+  readonly throttle: ThrottleConfig;
   readonly logLevel: LogLevel;
   /** Who sends takedown notices: named in every notice, with the address hosts answer to. */
   readonly hotline: { readonly name: string; readonly email: string };
@@ -68,6 +76,26 @@ export interface Config {
   readonly console: ConsoleConfig;
   /** The bearer token /metrics asks for; null: /metrics is not served (404). */
   readonly metricsToken: string | null;
+}
+
+export type TrustProxy = boolean | number | readonly string[];
+
+/**
+ * How hard guessing is made. Per target (a console account or a case number,
+ * existing or not): `signInFailures` failures in a row pause its sign-in for
+ * `signInPauseMinutes`, each failure after a pause doubles it (up to four
+ * times). Per client address, far looser, so that a shelter, a school or a
+ * carrier's NAT does not lock out everyone behind it: `signInPerClient`
+ * sign-in attempts per 10 minutes on each door (an attempt that succeeds is
+ * given back), and case openings per hour (`caseOpenPerClient`, and
+ * `caseOpenTotal` from everyone together).
+ */
+export interface ThrottleConfig {
+  readonly signInFailures: number;
+  readonly signInPauseMinutes: number;
+  readonly signInPerClient: number;
+  readonly caseOpenPerClient: number;
+  readonly caseOpenTotal: number;
 }
 
 /**
@@ -133,6 +161,22 @@ const postgresUrl = z.string().refine((s) => {
   return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
 });
 
+/**
+ * DISRUPT_TRUST_PROXY: true or false, a number of proxy hops, or the proxies'
+ * addresses and CIDR ranges (the safe choice: a hop count also believes a
+ * client that reaches the server directly). "1" is one hop: it meant "true"
+ * before hop counts, and one hop is what a single reverse proxy needs without
+ * letting clients choose their address, as "true" does.
+ */
+const trustProxy = z.union([
+  z.enum(['true', 'false']).transform((v) => v === 'true'),
+  integer(0, 100).transform((hops) => (hops === 0 ? false : hops)),
+  z
+    .string()
+    .transform((s) => s.split(',').map((r) => r.trim()))
+    .pipe(z.array(z.string().refine((r) => parseRange(r) !== null)).min(1)),
+]);
+
 const roles = z
   .string()
   .transform((s) => s.split(',').map((r) => r.trim()))
@@ -195,7 +239,10 @@ const VARIABLES = {
   DISRUPT_ALLOW_MINOR_MEDIA: { schema: bool.default(false), expected: 'true, false, 1 or 0 (default false)' },
   DISRUPT_MEDIA_RETENTION_DAYS: { schema: integer(1, 36_500).default(30), expected: 'a whole number of days, at least 1 (default 30)' },
   DISRUPT_MAX_UPLOAD_BYTES: { schema: integer(1024, Number.MAX_SAFE_INTEGER).default(DEFAULT_MAX_UPLOAD_BYTES), expected: `a whole number of bytes, at least 1024 (default ${DEFAULT_MAX_UPLOAD_BYTES})` },
-  DISRUPT_TRUST_PROXY: { schema: bool.default(false), expected: 'true, false, 1 or 0 (default false)' },
+  DISRUPT_TRUST_PROXY: {
+    schema: trustProxy.default(false),
+    expected: 'true, false, a number of proxy hops (0 to 100), or a comma-separated list of the proxies\' addresses or CIDR ranges (default false)',
+  },
   LOG_LEVEL: { schema: z.enum(LOG_LEVELS).default('info'), expected: `one of ${LOG_LEVELS.join(', ')} (default info)` },
   DISRUPT_HOTLINE_NAME: { schema: z.string().max(200).default('Disrupt hotline'), expected: 'the hotline\'s name as it signs notices, at most 200 characters' },
   DISRUPT_HOTLINE_EMAIL: { schema: z.email().default('abuse@localhost'), expected: 'the e-mail address notices come from and hosts answer to' },
@@ -212,6 +259,11 @@ const VARIABLES = {
   DISRUPT_BREAK_AFTER_REVEALS: { schema: integer(1, 10_000).default(20), expected: 'a whole number of reveals a day, from 1 to 10000 (default 20)' },
   DISRUPT_BREAK_AFTER_MINUTES: { schema: integer(1, 1440).default(50), expected: 'a whole number of minutes, from 1 to 1440 (default 50)' },
   DISRUPT_METRICS_TOKEN: { schema: z.string().regex(/^[\x21-\x7e]{24,200}$/).optional(), expected: '24 to 200 visible ASCII characters, sent by the scraper as Authorization: Bearer (unset: /metrics answers 404)' },
+  DISRUPT_SIGN_IN_FAILURES: { schema: integer(1, 1000).default(10), expected: 'failed sign-ins in a row that pause an account or a case, from 1 to 1000 (default 10)' },
+  DISRUPT_SIGN_IN_PAUSE_MINUTES: { schema: integer(1, 360).default(15), expected: 'minutes of the first pause, from 1 to 360 (default 15)' },
+  DISRUPT_SIGN_IN_PER_CLIENT: { schema: integer(1, 1_000_000).default(100), expected: 'sign-in attempts per client address per 10 minutes, from 1 to 1000000 (default 100)' },
+  DISRUPT_CASE_OPEN_PER_CLIENT: { schema: integer(1, 1_000_000).default(20), expected: 'cases opened per client address per hour, from 1 to 1000000 (default 20)' },
+  DISRUPT_CASE_OPEN_TOTAL: { schema: integer(1, 10_000_000).default(1000), expected: 'cases opened per hour by everyone together, from 1 to 10000000 (default 1000)' },
 } as const;
 
 type VariableName = keyof typeof VARIABLES;
@@ -244,6 +296,11 @@ const schema = z.object({
   DISRUPT_BREAK_AFTER_REVEALS: VARIABLES.DISRUPT_BREAK_AFTER_REVEALS.schema,
   DISRUPT_BREAK_AFTER_MINUTES: VARIABLES.DISRUPT_BREAK_AFTER_MINUTES.schema,
   DISRUPT_METRICS_TOKEN: VARIABLES.DISRUPT_METRICS_TOKEN.schema,
+  DISRUPT_SIGN_IN_FAILURES: VARIABLES.DISRUPT_SIGN_IN_FAILURES.schema,
+  DISRUPT_SIGN_IN_PAUSE_MINUTES: VARIABLES.DISRUPT_SIGN_IN_PAUSE_MINUTES.schema,
+  DISRUPT_SIGN_IN_PER_CLIENT: VARIABLES.DISRUPT_SIGN_IN_PER_CLIENT.schema,
+  DISRUPT_CASE_OPEN_PER_CLIENT: VARIABLES.DISRUPT_CASE_OPEN_PER_CLIENT.schema,
+  DISRUPT_CASE_OPEN_TOTAL: VARIABLES.DISRUPT_CASE_OPEN_TOTAL.schema,
 } satisfies Record<VariableName, z.ZodType>);
 
 function isVariable(name: PropertyKey | undefined): name is VariableName {
@@ -289,6 +346,13 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       mediaRetentionDays: v.DISRUPT_MEDIA_RETENTION_DAYS,
       maxUploadBytes: v.DISRUPT_MAX_UPLOAD_BYTES,
       trustProxy: v.DISRUPT_TRUST_PROXY,
+      throttle: {
+        signInFailures: v.DISRUPT_SIGN_IN_FAILURES,
+        signInPauseMinutes: v.DISRUPT_SIGN_IN_PAUSE_MINUTES,
+        signInPerClient: v.DISRUPT_SIGN_IN_PER_CLIENT,
+        caseOpenPerClient: v.DISRUPT_CASE_OPEN_PER_CLIENT,
+        caseOpenTotal: v.DISRUPT_CASE_OPEN_TOTAL,
+      },
       logLevel: v.LOG_LEVEL,
       hotline: { name: v.DISRUPT_HOTLINE_NAME, email: v.DISRUPT_HOTLINE_EMAIL },
       smtpUrl: v.DISRUPT_SMTP_URL ?? null,

@@ -14,6 +14,7 @@ describe('AppError', () => {
       unsupported_media_type: 415,
       idempotency_mismatch: 422,
       too_many_requests: 429,
+      sign_in_paused: 429,
       internal: 500,
       unavailable: 503,
     });

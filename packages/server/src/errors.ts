@@ -25,6 +25,11 @@ export const ERROR_CODES = [
   'payload_too_large',
   'unsupported_media_type',
   'too_many_requests',
+  // Sign-in for one account or case is paused after too many failures,
+  // whoever asks and whatever they type; the message says until when, and
+  // Retry-After how long. Also for an e-mail address or case number that does
+  // not exist: the pause must not tell which do.
+  'sign_in_paused',
   'unavailable',
   'internal',
 ] as const;
@@ -43,6 +48,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   unsupported_media_type: 415,
   idempotency_mismatch: 422,
   too_many_requests: 429,
+  sign_in_paused: 429,
   internal: 500,
   unavailable: 503,
 };
@@ -58,6 +64,7 @@ const DEFAULT_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   payload_too_large: 'the request is too large',
   unsupported_media_type: 'unsupported content type',
   too_many_requests: 'too many requests; try again later',
+  sign_in_paused: 'sign-in is paused after too many failed attempts; try again later',
   unavailable: 'the service is temporarily unavailable',
   internal: 'an internal error occurred',
 };

@@ -51,6 +51,24 @@ function responseKey(master: Key, request: IdempotencyRequest): Key {
   return deriveKey(master, 'idempotency-response', new TextEncoder().encode(`${request.scope}\n${request.key}`));
 }
 
+/**
+ * Whether this key already holds a committed answer to this very request: a
+ * retry that `claimIdempotency` will replay. Read without waiting, so a retry
+ * racing the first request reads false (and is then replayed all the same).
+ */
+export async function hasAnswer(executor: Executor, request: IdempotencyRequest): Promise<boolean> {
+  const [record] = await executor
+    .select({ requestDigest: idempotencyRecords.requestDigest, statusCode: idempotencyRecords.statusCode, createdAt: idempotencyRecords.createdAt })
+    .from(idempotencyRecords)
+    .where(eq(idempotencyRecords.keyDigest, digest(`${request.scope}\n${request.key}`)));
+  return (
+    record !== undefined &&
+    record.statusCode !== 0 &&
+    record.requestDigest === digest(canonicalJson(request.body)) &&
+    record.createdAt.getTime() >= Date.now() - IDEMPOTENCY_TTL_HOURS * 3_600_000
+  );
+}
+
 export type Claim = { readonly replay: false } | { readonly replay: true; readonly statusCode: number; readonly response: Record<string, unknown> };
 
 /** Claims the key inside the caller's transaction, or returns the answer already given. */

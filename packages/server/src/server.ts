@@ -48,6 +48,9 @@ import { PartnerService } from './partner/partner.service.ts';
 import { RateLimiter } from './partner/rate-limiter.ts';
 import { PageTokens, stopNciiRoutes } from './partner/stopncii.routes.ts';
 import { WebhookService } from './partner/webhook.service.ts';
+import { type BudgetStore, MemoryBudgetStore, PgBudgetStore } from './throttle/budget-store.ts';
+import { ClientBudgets } from './throttle/client-budgets.ts';
+import { SignInGuard } from './throttle/sign-in-guard.ts';
 
 /** How often the in-memory bank catches up with the change sequence. */
 export const BANK_REFRESH_MS = 2000;
@@ -58,6 +61,8 @@ export const AUDIT_ANCHOR_EVERY_MS = 24 * 60 * 60 * 1000;
 /** …checked hourly, and a minute after start, so that a server restarted more often than daily still anchors. */
 export const AUDIT_ANCHOR_CHECK_MS = 60 * 60 * 1000;
 export const AUDIT_ANCHOR_FIRST_CHECK_MS = 60 * 1000;
+/** How often ended budget windows and forgotten sign-in failures are dropped. */
+export const THROTTLE_PRUNE_MS = 60_000;
 
 export interface RunningServer {
   readonly app: BuiltApp;
@@ -111,7 +116,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     installAuditKeyring(auditKeyring(masterKey));
     database = await openDatabase(config.database.kind === 'pglite' ? { kind: 'pglite', dataDir: config.database.dataDir } : config.database);
     if (newKeyFile) await database.db.transaction((tx) => appendAudit(tx, { actor: 'system', action: 'key.create', subject: 'master.key' }));
-    const cases = new CaseService({ database, masterKey, allowMinorMedia: config.allowMinorMedia });
+    const { throttle } = config;
+    const guard = new SignInGuard({ database, masterKey, policy: { failures: throttle.signInFailures, pauseMinutes: throttle.signInPauseMinutes } });
+    // Replicas share PostgreSQL, so they share one budget there; the embedded database has one process.
+    const budgetStore: BudgetStore = database.kind === 'postgres' ? new PgBudgetStore(database) : new MemoryBudgetStore();
+    const budgets = new ClientBudgets({ store: budgetStore, masterKey, limits: throttle });
+    const cases = new CaseService({ database, masterKey, allowMinorMedia: config.allowMinorMedia, guard });
     const db = database;
     jobs = new JobQueue(database);
     await jobs.start();
@@ -135,7 +145,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (config.roles.includes('worker')) {
       await jobs.work('media.expire', (data) => media.expire(data.objectId));
     }
-    const accounts = new AccountService({ database, masterKey });
+    const accounts = new AccountService({ database, masterKey, guard });
     const review = new ReviewService({ database, store: mediaStore, masterKey, bank: bankIndex });
     const checker = new UrlChecker({ allow: config.fetchAllow, ...(options.urlResolver ? { resolve: options.urlResolver } : {}) });
     mailer = config.smtpUrl ? smtpMailer(config.smtpUrl) : null;
@@ -165,6 +175,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       audit: new AuditService(database),
       partners: { partners, negative: negativeBank, webhooks, defaultRateLimit: config.partnerRateLimit },
       settings: config.console,
+      budgets,
     });
     if (config.roles.includes('worker')) {
       await jobs.work('partner.webhook', (data) => webhooks.deliver(data.webhookId), 1);
@@ -200,6 +211,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         AUDIT_ANCHOR_FIRST_CHECK_MS,
       );
     }
+    const stopThrottlePrune = repeatEvery(THROTTLE_PRUNE_MS, () => Promise.all([budgetStore.prune(), guard.prune()]), (error) => {
+      logger.error({ err: error }, 'throttle prune failed');
+    });
+    if (config.trustProxy === true) {
+      logger.warn(
+        'DISRUPT_TRUST_PROXY=true believes every X-Forwarded-For entry, so clients choose their own address and rate-limit bucket; set the number of proxy hops or the proxies\' addresses',
+      );
+    }
     const app = await buildApp({
       logger,
       bodyLimit: Math.max(config.maxUploadBytes, 10 * 1024 * 1024),
@@ -212,7 +231,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         metricsToken: config.metricsToken,
       },
       plugins: [
-        caseRoutes(cases, media, { maxUploadBytes: config.maxUploadBytes }),
+        // First: the routes below take their limits from it.
+        budgets.plugin,
+        caseRoutes(cases, media, { maxUploadBytes: config.maxUploadBytes }, budgets),
         consoleApi,
         partnerRoutes({ partners, gate, feed, match: new MatchService(bankIndex, pool, matchPool ?? undefined), feedback, webhooks, maxUploadBytes: config.maxUploadBytes }),
         stopNciiRoutes({ partners, gate, feed, feedback, tokens: new PageTokens(masterKey) }),
@@ -239,6 +260,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       url,
       async close() {
         stopAnchoring?.();
+        stopThrottlePrune();
         bankIndex.stop();
         webhooks.stop();
         await app.close();

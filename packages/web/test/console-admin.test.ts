@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../test/browser.ts';
 import { seriousViolations } from './axe.ts';
-import { STAFF_PASSWORD, TEXTS, consolePage, consoleScreenshot, createStaff, menuEntries, signIn, totp } from './console.ts';
+import { STAFF_PASSWORD, TEXTS, consolePage, consoleScreenshot, createStaff, freshTotp, menuEntries, signIn } from './console.ts';
 import { enrolmentTokens } from '../../server/src/db/schema.ts';
 import { type Portal, startPortal } from './harness.ts';
 
@@ -58,11 +58,11 @@ async function enrolThrough(link: string): Promise<Awaited<ReturnType<typeof con
   const secret = ((await page.locator('code.secret').textContent()) ?? '').replace(/\s/g, '');
   await page.getByLabel(m.enrol.password).fill(STAFF_PASSWORD);
   await page.getByLabel(m.enrol.confirm).fill(STAFF_PASSWORD);
-  await page.getByLabel(m.enrol.code, { exact: true }).fill(totp(secret));
+  await page.getByLabel(m.enrol.code, { exact: true }).fill(await freshTotp(secret));
   await page.getByRole('button', { name: m.enrol.submit }).click();
   await page.getByText(m.enrol.done).waitFor();
   await page.getByLabel(m.signIn.password, { exact: true }).fill(STAFF_PASSWORD);
-  await page.getByLabel(m.signIn.code).fill(totp(secret));
+  await page.getByLabel(m.signIn.code).fill(await freshTotp(secret));
   await page.getByRole('button', { name: m.signIn.submit }).click();
   await page.getByRole('navigation', { name: m.app.nav }).waitFor();
   return opened;
@@ -375,7 +375,7 @@ describe('host directory', () => {
     await page.goto(`${portal.origin}/console/admin/hosts`);
     await page.getByLabel(fr.common.signIn.email).fill(supervisor.email);
     await page.getByLabel(fr.common.signIn.password, { exact: true }).fill(STAFF_PASSWORD);
-    await page.getByLabel(fr.common.signIn.code).fill(supervisor.code());
+    await page.getByLabel(fr.common.signIn.code).fill(await supervisor.code());
     await page.getByRole('button', { name: fr.common.signIn.submit }).click();
     await page.getByRole('heading', { level: 1, name: fr.admin.hosts.title }).waitFor();
     await page.getByRole('row').filter({ hasText: 'hebergeur.example' }).getByText(fr.admin.hosts.languages.fr).waitFor();

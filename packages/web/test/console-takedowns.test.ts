@@ -239,7 +239,7 @@ describe('takedowns', () => {
     await page.goto(`${portal.origin}/console`);
     await page.getByLabel(TEXTS.fr.common.signIn.email).fill(staff.email);
     await page.getByLabel(TEXTS.fr.common.signIn.password, { exact: true }).fill('correct horse battery staple');
-    await page.getByLabel(TEXTS.fr.common.signIn.code).fill(staff.code());
+    await page.getByLabel(TEXTS.fr.common.signIn.code).fill(await staff.code());
     await page.getByRole('button', { name: TEXTS.fr.common.signIn.submit }).click();
     await page.getByRole('navigation', { name: TEXTS.fr.common.app.nav }).waitFor();
     await page.goto(`${portal.origin}/console/cases/${adult.caseId}/takedowns?item=${adult.ids[2]}`);

@@ -10,6 +10,7 @@ import { Secret, TOTP } from 'otpauth';
 import type { RunningServer, UserRole } from '@disrupt/server';
 import { NAMESPACES } from '../src/console/i18n.ts';
 import { SCREENSHOT_DIR } from './harness.ts';
+import { freshCode as freshTotp } from '../../server/test/console.ts';
 
 export const STAFF_PASSWORD = 'correct horse battery staple';
 
@@ -23,13 +24,17 @@ export interface Staff {
   readonly email: string;
   readonly role: UserRole;
   readonly secret: string;
-  /** The authenticator's current code. */
-  code(): string;
+  /** A code of the authenticator not used yet (the server accepts each code once). */
+  code(): Promise<string>;
 }
 
+/** The code the authenticator shows now. */
 export function totp(secret: string): string {
   return new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) }).generate();
 }
+
+/** A code not used yet: the server accepts each code once (the server's tests' helper, one record of the codes used). */
+export { freshTotp };
 
 let counter = 0;
 
@@ -38,9 +43,9 @@ export async function createStaff(server: RunningServer, role: UserRole, email =
   const { enrolmentToken } = await server.accounts.createUser(email, role, 'system');
   const start = await server.app.inject({ method: 'POST', url: '/api/console/enrol/start', payload: { token: enrolmentToken } });
   const { secret } = start.json<{ secret: string }>();
-  const finish = await server.app.inject({ method: 'POST', url: '/api/console/enrol/finish', payload: { token: enrolmentToken, password: STAFF_PASSWORD, code: totp(secret) } });
+  const finish = await server.app.inject({ method: 'POST', url: '/api/console/enrol/finish', payload: { token: enrolmentToken, password: STAFF_PASSWORD, code: await freshTotp(secret) } });
   if (finish.statusCode !== 204) throw new Error(`enrolment failed: ${finish.statusCode}`);
-  return { email, role, secret, code: () => totp(secret) };
+  return { email, role, secret, code: () => freshTotp(secret) };
 }
 
 /** Fills the sign-in form shown at `path` (or wherever the console asks for it) and waits for the menu. */
@@ -49,7 +54,7 @@ export async function signIn(page: Page, origin: string, staff: Staff, path = '/
   await page.goto(`${origin}${path}`);
   await page.getByLabel(m.signIn.email).fill(staff.email);
   await page.getByLabel(m.signIn.password, { exact: true }).fill(STAFF_PASSWORD);
-  await page.getByLabel(m.signIn.code).fill(staff.code());
+  await page.getByLabel(m.signIn.code).fill(await staff.code());
   await page.getByRole('button', { name: m.signIn.submit }).click();
   await page.getByRole('navigation', { name: m.app.nav }).waitFor();
 }

@@ -4,8 +4,10 @@
 // a bearer token (an hour); the access gate (http/access.ts) recognises it on
 // every route declared `access.victim` and puts its case on the request.
 // Nothing here records who is asking: no IP address or user agent is stored.
-// The sign-in throttle keys on the client address in memory only, and
-// forgets it within minutes.
+// Sign-in is paused per case number after too many failures (the case
+// service), and limited per client far more loosely; the client budgets key
+// on an HMAC of the address, never the address, and forget it within the
+// hour (throttle/client-budgets.ts).
 
 import multipart from '@fastify/multipart';
 import { z } from 'zod';
@@ -14,6 +16,8 @@ import type { FastifyRequest } from 'fastify';
 import { access } from '../http/access.ts';
 import type { App } from '../http/app.ts';
 import { validIdempotencyKey } from '../idempotency.ts';
+import type { ClientBudgets } from '../throttle/client-budgets.ts';
+import { signInPaused } from '../throttle/sign-in-guard.ts';
 import { type CaseService, MAX_ITEMS_PER_BATCH } from './case.service.ts';
 import { ITEM_REJECTIONS } from './items.ts';
 import { ITEM_STATUSES } from '../db/schema.ts';
@@ -91,25 +95,7 @@ const itemResults = z.object({
 
 const addedMedia = z.object({ itemId: z.string(), kind: z.enum(['photo', 'video']), duplicate: z.boolean() });
 
-/** Sign-in attempts per client address per window, in memory only. */
-const SIGN_IN_LIMIT = 10;
-const SIGN_IN_WINDOW_MS = 10 * 60_000;
-
-export function caseRoutes(cases: CaseService, media: MediaService, limits: { maxUploadBytes: number }) {
-  const attempts = new Map<string, { count: number; since: number }>();
-  const throttle = (client: string): void => {
-    const now = Date.now();
-    for (const [k, v] of attempts) if (now - v.since > SIGN_IN_WINDOW_MS) attempts.delete(k);
-    const entry = attempts.get(client) ?? { count: 0, since: now };
-    entry.count++;
-    attempts.set(client, entry);
-    if (entry.count > SIGN_IN_LIMIT) {
-      throw new AppError('too_many_requests', 'too many sign-in attempts; try again later', {
-        retryAfterSeconds: Math.ceil((entry.since + SIGN_IN_WINDOW_MS - now) / 1000),
-      });
-    }
-  };
-
+export function caseRoutes(cases: CaseService, media: MediaService, limits: { maxUploadBytes: number }, budgets: ClientBudgets) {
   const authHeaders = z.object({ authorization: z.string().optional() });
 
   return async (root: App): Promise<void> => {
@@ -120,10 +106,17 @@ export function caseRoutes(cases: CaseService, media: MediaService, limits: { ma
       '/api/victim/cases',
       {
         config: { access: access.public },
+        // A retry whose key already opened a case is answered with it, whatever the budget (and spends none);
+        // without a valid key the handler refuses it, so it spends none either.
+        preHandler: budgets.caseOpening(async (request) => {
+          const key = request.headers['idempotency-key'];
+          return typeof key !== 'string' || !validIdempotencyKey(key) || (await cases.isReplay({ scope: 'open-case', key, body: request.body }));
+        }),
         schema: {
           tags: ['victim'],
           summary: 'Open a case',
-          description: 'Requires an Idempotency-Key header: a retried request gets the same answer and never opens a second case.',
+          description:
+            'Requires an Idempotency-Key header: a retried request gets the same answer and never opens a second case, even once the hourly budget is spent. Too many cases from one client, or from everyone, in an hour: 429 with Retry-After.',
           headers: z.object({ 'idempotency-key': z.string().optional() }),
           body: openCaseBody,
           response: { 201: openedCase },
@@ -143,11 +136,22 @@ export function caseRoutes(cases: CaseService, media: MediaService, limits: { ma
 
     app.post(
       '/api/victim/sessions',
-      { config: { access: access.public }, schema: { tags: ['victim'], summary: 'Sign in with a case number and secret', body: signInBody, response: { 200: session } } },
+      {
+        config: { access: access.public },
+        onRequest: budgets.signIn('victim'),
+        schema: {
+          tags: ['victim'],
+          summary: 'Sign in with a case number and secret',
+          description:
+            'After too many failures for one case number (existing or not), sign-in to it is paused: 429 sign_in_paused with Retry-After, unchecked, until the time the message gives. Too many attempts from one client: 429 too_many_requests.',
+          body: signInBody,
+          response: { 200: session },
+        },
+      },
       async (request, reply) => {
-        throttle(request.ip);
         const result = await cases.signIn(request.body.caseNumber, request.body.secret);
-        if (!result.ok) throw new AppError('unauthorized', 'case number or secret not recognised');
+        if (!result.ok) throw result.reason === 'paused' ? signInPaused('victim', result.pausedUntil) : new AppError('unauthorized', 'case number or secret not recognised');
+        await budgets.signInSucceeded(request);
         return reply.header('cache-control', 'no-store').send({ token: result.token, expiresAt: result.expiresAt });
       },
     );

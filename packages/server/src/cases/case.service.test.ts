@@ -52,15 +52,27 @@ describeStorage('case service', ({ database }) => {
     const opened = await service.openCase(input);
     const sloppy = opened.secret.toLowerCase().replace(/-/g, ' ').replace(/0/g, 'o');
     expect(await service.signIn(opened.caseNumber.toLowerCase(), sloppy)).toMatchObject({ ok: true });
-    expect(await service.signIn(opened.caseNumber, 'AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG')).toEqual({ ok: false });
-    expect(await service.signIn('DSR-0000-0000', opened.secret)).toEqual({ ok: false });
-    expect(await service.signIn('not a number', opened.secret)).toEqual({ ok: false });
+    expect(await service.signIn(opened.caseNumber, 'AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG')).toEqual({ ok: false, reason: 'refused' });
+    expect(await service.signIn('DSR-0000-0000', opened.secret)).toEqual({ ok: false, reason: 'refused' });
+    expect(await service.signIn('not a number', opened.secret)).toEqual({ ok: false, reason: 'refused' });
   });
 
-  it('locks a case after repeated wrong secrets, even for the right one', async () => {
-    const opened = await service.openCase(input);
-    for (let i = 0; i < 5; i++) expect(await service.signIn(opened.caseNumber, `WRONG-${i}`)).toEqual({ ok: false });
-    expect(await service.signIn(opened.caseNumber, opened.secret)).toEqual({ ok: false });
+  it('pauses a case after 10 wrong secrets, even for the right one, until the pause ends; an unknown number alike', async () => {
+    let now = Date.parse('2026-03-01T10:00:00Z');
+    const clocked = new CaseService({ database: database(), masterKey: randomKey(), now: () => new Date(now) });
+    const opened = await clocked.openCase(input);
+    const pausedUntil = new Date(now + 15 * 60_000);
+    for (const caseNumber of [opened.caseNumber, 'DSR-ZZZZ-ZZZZ']) {
+      for (let i = 0; i < 9; i++) expect(await clocked.signIn(caseNumber, `WRONG-${i}`)).toEqual({ ok: false, reason: 'refused' });
+      expect(await clocked.signIn(caseNumber, 'WRONG-9')).toEqual({ ok: false, reason: 'paused', pausedUntil });
+      expect(await clocked.signIn(caseNumber, opened.secret)).toEqual({ ok: false, reason: 'paused', pausedUntil });
+    }
+    now += 15 * 60_000;
+    expect(await clocked.signIn(opened.caseNumber, opened.secret)).toMatchObject({ ok: true });
+    // Forgiven by the success: ten more failures before the next pause.
+    for (let i = 0; i < 9; i++) expect(await clocked.signIn(opened.caseNumber, `WRONG-${i}`)).toEqual({ ok: false, reason: 'refused' });
+    // The unknown number was not forgiven: one more failure pauses it twice as long.
+    expect(await clocked.signIn('DSR-ZZZZ-ZZZZ', 'WRONG')).toEqual({ ok: false, reason: 'paused', pausedUntil: new Date(now + 30 * 60_000) });
   });
 
   it('answers a replayed idempotency key with the same case, and refuses the key for another body', async () => {

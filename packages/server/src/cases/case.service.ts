@@ -14,7 +14,8 @@ import { AppError } from '../errors.ts';
 import { type BankEntry, entriesOfItems, releaseCase, upsertSignal } from '../bank/bank.repository.ts';
 import { hashSecret, newCaseNumber, newSecret, newSessionToken, parseCaseNumber, tokenDigest, verifySecret } from './credentials.ts';
 import { type ItemDraft, type ItemRejection, validateItem } from './items.ts';
-import { type IdempotencyRequest, claimIdempotency, completeIdempotency } from '../idempotency.ts';
+import { type IdempotencyRequest, claimIdempotency, completeIdempotency, hasAnswer } from '../idempotency.ts';
+import { SignInGuard } from '../throttle/sign-in-guard.ts';
 
 export type Situation = 'online' | 'at_risk';
 export type AgeGroup = 'minor' | 'adult' | 'unsure';
@@ -82,26 +83,35 @@ export interface CaseServiceDeps {
   readonly now?: () => Date;
   /** Deployment setting: hotlines with a legal mandate may receive media of minors. */
   readonly allowMinorMedia?: boolean;
+  /** The per-case-number sign-in pause; the server passes the configured one (the default policy otherwise). */
+  readonly guard?: SignInGuard;
 }
 
 export const SESSION_MINUTES = 60;
 export const MAX_ITEMS_PER_CASE = 2000;
 export const MAX_ITEMS_PER_BATCH = 500;
-/** Consecutive wrong secrets before a case is locked for a while. */
-const FREE_ATTEMPTS = 5;
-const MAX_LOCK_MINUTES = 60;
 
-export type SignInResult = { readonly ok: true; readonly token: string; readonly expiresAt: string } | { readonly ok: false };
+export type SignInResult =
+  | { readonly ok: true; readonly token: string; readonly expiresAt: string }
+  | { readonly ok: false; readonly reason: 'refused' }
+  | { readonly ok: false; readonly reason: 'paused'; readonly pausedUntil: Date };
 
 export class CaseService {
   private readonly database: Database;
   private readonly masterKey: Key;
   private readonly now: () => Date;
+  private readonly guard: SignInGuard;
 
   constructor(deps: CaseServiceDeps) {
     this.database = deps.database;
     this.masterKey = deps.masterKey;
     this.now = deps.now ?? (() => new Date());
+    this.guard = deps.guard ?? new SignInGuard({ database: deps.database, masterKey: deps.masterKey, now: this.now });
+  }
+
+  /** Whether this opening is a retry of one already answered (its Idempotency-Key holds the case): it will be replayed, not opened. */
+  async isReplay(idempotency: IdempotencyRequest): Promise<boolean> {
+    return hasAnswer(this.database.db, idempotency);
   }
 
   /**
@@ -153,35 +163,30 @@ export class CaseService {
   }
 
   /**
-   * Signs in with a case number and secret. "No such case", "wrong secret"
-   * and "locked" give the same answer and take the same time (one argon2id
-   * verification each), so nothing tells an attacker which it was.
+   * Signs in with a case number and secret. "No such case" and "wrong
+   * secret" give the same answer and take the same time (one argon2id
+   * verification each), so nothing tells an attacker which it was. After too
+   * many failures for one case number, existing or not, sign-in to it is
+   * paused: every attempt is answered with the time the pause ends, unchecked.
+   * Text that cannot be a case number is refused without counting (no case
+   * can have it, so there is nothing to guess).
    */
   async signIn(caseNumberText: string, secret: string): Promise<SignInResult> {
     const caseNumber = parseCaseNumber(caseNumberText);
-    const [row] = caseNumber
-      ? await this.database.db
-          .select({ id: cases.id, secretHash: cases.secretHash, status: cases.status, failedAttempts: cases.failedAttempts, lockedUntil: cases.lockedUntil })
-          .from(cases)
-          .where(eq(cases.number, caseNumber))
-      : [];
-    const now = this.now();
-    const locked = row?.lockedUntil != null && row.lockedUntil > now;
-    const valid = await verifySecret(row && !locked ? row.secretHash : null, secret);
-    if (!row || locked) return { ok: false };
-    if (!valid) {
-      const failures = row.failedAttempts + 1;
-      const lockMinutes = failures >= FREE_ATTEMPTS ? Math.min(MAX_LOCK_MINUTES, 2 ** (failures - FREE_ATTEMPTS)) : 0;
-      await this.database.db
-        .update(cases)
-        .set({ failedAttempts: failures, lockedUntil: lockMinutes > 0 ? new Date(now.getTime() + lockMinutes * 60_000) : null })
-        .where(eq(cases.id, row.id));
-      return { ok: false };
+    if (caseNumber === null) {
+      await verifySecret(null, secret);
+      return { ok: false, reason: 'refused' };
     }
+    const attempt = await this.guard.begin('victim', caseNumber);
+    if (!attempt.ok) return { ok: false, reason: 'paused', pausedUntil: attempt.pausedUntil };
+    const [row] = await this.database.db.select({ id: cases.id, secretHash: cases.secretHash }).from(cases).where(eq(cases.number, caseNumber));
+    const valid = await verifySecret(row ? row.secretHash : null, secret);
+    if (!row || !valid) return attempt.pausedIfFails ? { ok: false, reason: 'paused', pausedUntil: attempt.pausedIfFails } : { ok: false, reason: 'refused' };
+    const now = this.now();
     const token = newSessionToken();
     const expiresAt = new Date(now.getTime() + SESSION_MINUTES * 60_000);
     await this.database.db.transaction(async (tx) => {
-      await tx.update(cases).set({ failedAttempts: 0, lockedUntil: null }).where(eq(cases.id, row.id));
+      await this.guard.succeeded(attempt, tx);
       await tx.insert(victimSessions).values({ tokenDigest: tokenDigest(token), caseId: row.id, expiresAt });
       await tx.delete(victimSessions).where(and(eq(victimSessions.caseId, row.id), lt(victimSessions.expiresAt, now)));
     });

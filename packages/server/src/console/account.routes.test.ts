@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { InjectOptions } from 'fastify';
 import { expect, it } from 'vitest';
-import { type ConsoleLogin, PASSWORD, as, consoleUser, totpCode } from '../../test/console.ts';
+import { type ConsoleLogin, PASSWORD, as, consoleUser, freshCode, totpCode } from '../../test/console.ts';
 import { enrolmentTokens, users } from '../db/schema.ts';
 import { SESSION_COOKIE } from './console.routes.ts';
 import { describeServer } from '../../test/server.ts';
@@ -43,8 +43,8 @@ describeServer('console enrolment renewal', ({ server }) => {
   const listed = async (admin: ConsoleLogin, userId: string) =>
     (await inject(as(admin, { method: 'GET', url: '/api/console/users' }))).json<{ users: Listed[] }>().users.find((u) => u.id === userId);
   const renew = (admin: ConsoleLogin, userId: string) => inject(as(admin, { method: 'POST', url: `/api/console/users/${userId}/enrolment` }));
-  const signIn = (email: string, password: string, secret: string) =>
-    inject({ method: 'POST', url: '/api/console/login', remoteAddress: `10.8.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`, payload: { email, password, code: totpCode(secret) } });
+  const signIn = async (email: string, password: string, secret: string) =>
+    inject({ method: 'POST', url: '/api/console/login', remoteAddress: `10.8.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`, payload: { email, password, code: await freshCode(secret) } });
 
   it('lets back in someone who lost their authenticator: old password, sessions and links stop working, the new link enrols', async () => {
     const admin = await consoleUser(server(), 'admin');
@@ -73,7 +73,7 @@ describeServer('console enrolment renewal', ({ server }) => {
     const { secret } = start.json<{ secret: string }>();
     expect(secret).not.toBe(lost.secret);
     const newPassword = 'a brand new passphrase';
-    expect((await inject({ method: 'POST', url: '/api/console/enrol/finish', payload: { token, password: newPassword, code: totpCode(secret) } })).statusCode).toBe(204);
+    expect((await inject({ method: 'POST', url: '/api/console/enrol/finish', payload: { token, password: newPassword, code: await freshCode(secret) } })).statusCode).toBe(204);
     expect((await signIn(lost.email, newPassword, secret)).statusCode).toBe(200);
     expect(await listed(admin, lost.userId)).toMatchObject({ enrolled: true, enrolmentExpiresAt: null });
 

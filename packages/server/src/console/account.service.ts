@@ -1,11 +1,13 @@
 // Hotline staff accounts: one-time enrolment links (no default password),
-// argon2id passwords, TOTP required for everyone, sessions with idle and
-// absolute timeouts, login throttling, and disabling that ends sessions at once.
+// argon2id passwords, TOTP required for everyone (each code used once),
+// sessions with idle and absolute timeouts, a pause after too many failed
+// sign-ins (throttle/sign-in-guard.ts), and disabling that ends sessions at once.
 
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { and, asc, eq, isNull, lt } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, or } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
+import { type SignInAttempt, SignInGuard } from '../throttle/sign-in-guard.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { type Key, decrypt, encrypt } from '../crypto/envelope.ts';
 import type { Database, Executor } from '../db/database.ts';
@@ -25,11 +27,22 @@ export interface SessionInfo {
   readonly csrfToken: string;
 }
 
+/** A sign-in's outcome: a session, refused (whatever was wrong, or the account does not exist), or paused until a time. */
+export type LoginResult =
+  | { readonly ok: true; readonly sessionId: string; readonly session: SessionInfo }
+  | { readonly ok: false; readonly reason: 'refused' }
+  | { readonly ok: false; readonly reason: 'paused'; readonly pausedUntil: Date };
+
+/** How an address is compared: the form accounts are stored under, and the one their sign-in pause is keyed by. */
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
 export const ENROLMENT_HOURS = 24;
 export const SESSION_IDLE_MINUTES = 30;
 export const SESSION_ABSOLUTE_HOURS = 12;
 export const MIN_PASSWORD_LENGTH = 12;
-const FREE_LOGIN_FAILURES = 5;
+const TOTP_PERIOD_SECONDS = 30;
 
 // (algorithm 2 is Argon2id; the package's enum is a const enum.)
 const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -39,7 +52,7 @@ const digest = (text: string) => createHash('sha256').update(text).digest('hex')
 const token = () => randomBytes(32).toString('base64url');
 
 function totpFor(email: string, secret: Secret): TOTP {
-  return new TOTP({ issuer: 'Disrupt', label: email, algorithm: 'SHA1', digits: 6, period: 30, secret });
+  return new TOTP({ issuer: 'Disrupt', label: email, algorithm: 'SHA1', digits: 6, period: TOTP_PERIOD_SECONDS, secret });
 }
 
 /**
@@ -59,9 +72,12 @@ async function lockAdmins(tx: Executor, { enrolledOnly }: { enrolledOnly: boolea
 
 export class AccountService {
   private readonly now: () => Date;
+  private readonly guard: SignInGuard;
 
-  constructor(private readonly deps: { database: Database; masterKey: Key; now?: () => Date }) {
+  /** `guard`: the server passes the configured one; the default policy otherwise (the CLI only lifts pauses). */
+  constructor(private readonly deps: { database: Database; masterKey: Key; guard?: SignInGuard; now?: () => Date }) {
     this.now = deps.now ?? (() => new Date());
+    this.guard = deps.guard ?? new SignInGuard({ database: deps.database, masterKey: deps.masterKey, now: this.now });
   }
 
   private get db() {
@@ -70,7 +86,7 @@ export class AccountService {
 
   /** Creates an account and returns its one-time enrolment token (to put in a link). */
   async createUser(email: string, role: UserRole, actor: string): Promise<{ userId: string; enrolmentToken: string }> {
-    const normalised = email.trim().toLowerCase();
+    const normalised = normaliseEmail(email);
     const userId = randomUUID();
     const enrolmentToken = token();
     await this.db.transaction(async (tx) => {
@@ -105,7 +121,8 @@ export class AccountService {
     const secret = new Secret({ size: 20 });
     await this.db
       .update(users)
-      .set({ totpSecretEnc: encrypt(this.deps.masterKey, new TextEncoder().encode(secret.base32), `totp:${user.id}`) })
+      // A new authenticator: no step of it has been used yet.
+      .set({ totpSecretEnc: encrypt(this.deps.masterKey, new TextEncoder().encode(secret.base32), `totp:${user.id}`), totpLastStep: null })
       .where(eq(users.id, user.id));
     return { otpauthUrl: totpFor(user.email, secret).toString(), secret: secret.base32 };
   }
@@ -114,7 +131,8 @@ export class AccountService {
   async finishEnrolment(enrolmentToken: string, password: string, code: string): Promise<void> {
     const user = await this.userOfEnrolment(enrolmentToken);
     if (password.length < MIN_PASSWORD_LENGTH) throw new AppError('bad_request', `the password needs at least ${MIN_PASSWORD_LENGTH} characters`);
-    if (!this.checkTotp(user, code)) throw new AppError('bad_request', 'the code from the authenticator app is not right; try the next one');
+    const step = this.totpStep(user, code);
+    if (step === null) throw new AppError('bad_request', 'the code from the authenticator app is not right; try the next one');
     const passwordHash = await hash(password, ARGON2);
     await this.db.transaction(async (tx) => {
       // The account first, as renewEnrolment locks it (the same order: no
@@ -133,49 +151,80 @@ export class AccountService {
         .returning({ issuedBy: enrolmentTokens.issuedBy });
       const [link] = spent;
       if (!link) throw new AppError('not_found', 'this enrolment link is not valid (used, expired or unknown)');
-      await tx.update(users).set({ passwordHash, enrolled: true, failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));
+      // The first code is spent too: it cannot sign in afterwards.
+      await tx.update(users).set({ passwordHash, enrolled: true, totpLastStep: step }).where(eq(users.id, user.id));
+      await this.guard.forget('console', user.email, tx);
       // Who made the link: an enrolment from a link someone else renewed is theirs to explain.
       await appendAudit(tx, { actor: `user:${user.id}`, action: 'user.enrol', subject: `user:${user.id}`, detail: { linkFrom: link.issuedBy } }, this.now());
     });
   }
 
-  private checkTotp(user: typeof users.$inferSelect, code: string): boolean {
-    if (!user.totpSecretEnc || !/^\d{6}$/.test(code)) return false;
+  /**
+   * The time step (30-second counter) of a code the authenticator could show
+   * now (one step of clock drift either way), or null. Whether that step was
+   * used already is the guarded update's to say, not this check's.
+   */
+  private totpStep(user: typeof users.$inferSelect, code: string): number | null {
+    if (!user.totpSecretEnc || !/^\d{6}$/.test(code)) return null;
     const secret = decrypt(this.deps.masterKey, user.totpSecretEnc, `totp:${user.id}`);
-    if (!secret) return false;
+    if (!secret) return null;
     const totp = totpFor(user.email, Secret.fromBase32(new TextDecoder().decode(secret)));
-    return totp.validate({ token: code, timestamp: this.now().getTime(), window: 1 }) !== null;
+    const timestamp = this.now().getTime();
+    const delta = totp.validate({ token: code, timestamp, window: 1 });
+    return delta === null ? null : TOTP.counter({ period: TOTP_PERIOD_SECONDS, timestamp }) + delta;
   }
 
   /**
-   * Password + TOTP. Unknown account, wrong password, wrong code, disabled or
-   * locked all answer the same (and take an argon2 verification each).
+   * Password + TOTP. Unknown account, wrong password, wrong or already used
+   * code, disabled: all refused the same way, after an argon2 verification
+   * each. After too many failures for one address, known or not, sign-in for
+   * it is paused: every attempt is answered with the time the pause ends,
+   * unchecked (no argon2, no TOTP step spent).
    */
-  async login(email: string, password: string, code: string): Promise<{ sessionId: string; session: SessionInfo } | null> {
-    const [user] = await this.db.select().from(users).where(eq(users.email, email.trim().toLowerCase()));
+  async login(email: string, password: string, code: string): Promise<LoginResult> {
+    const address = normaliseEmail(email);
+    const attempt = await this.guard.begin('console', address);
+    if (!attempt.ok) return { ok: false, reason: 'paused', pausedUntil: attempt.pausedUntil };
+    const [user] = await this.db.select().from(users).where(eq(users.email, address));
     const now = this.now();
-    const usable = user && user.enrolled && !user.disabledAt && !(user.lockedUntil && user.lockedUntil > now) && user.passwordHash;
+    const usable = user && user.enrolled && !user.disabledAt && user.passwordHash ? user : null;
     dummyHash ??= hash(randomBytes(16).toString('hex'), ARGON2);
-    const passwordOk = await verify(usable ? user.passwordHash! : await dummyHash, password).catch(() => false);
-    if (!user || !usable) return null;
-    if (!passwordOk || !this.checkTotp(user, code)) {
-      const failures = user.failedLogins + 1;
-      const lockMinutes = failures >= FREE_LOGIN_FAILURES ? Math.min(60, 2 ** (failures - FREE_LOGIN_FAILURES)) : 0;
-      await this.db.transaction(async (tx) => {
-        await tx.update(users).set({ failedLogins: failures, lockedUntil: lockMinutes ? new Date(now.getTime() + lockMinutes * 60_000) : null }).where(eq(users.id, user.id));
-        await appendAudit(tx, { actor: `user:${user.id}`, action: 'login.failed', detail: { failures } }, now);
-      });
-      return null;
+    const passwordOk = await verify(usable?.passwordHash ?? (await dummyHash), password).catch(() => false);
+    const step = usable && passwordOk ? this.totpStep(usable, code) : null;
+    const opened = usable && step !== null ? await this.openSession(usable, step, attempt, now) : null;
+    if (opened) return { ok: true, ...opened };
+    if (user) {
+      await this.db.transaction((tx) =>
+        appendAudit(tx, { actor: `user:${user.id}`, action: 'login.failed', detail: { failures: attempt.failures, paused: attempt.pausedIfFails !== null } }, now),
+      );
     }
+    return attempt.pausedIfFails ? { ok: false, reason: 'paused', pausedUntil: attempt.pausedIfFails } : { ok: false, reason: 'refused' };
+  }
+
+  /**
+   * The session of a sign-in whose password and code were right, or null when
+   * the code's step is not newer than the last one accepted: a code is used
+   * once. The guarded update decides, so of two requests sending the same
+   * code at once exactly one gets through (the other waits for its row lock,
+   * then finds the step spent).
+   */
+  private async openSession(user: typeof users.$inferSelect, step: number, attempt: Extract<SignInAttempt, { ok: true }>, now: Date): Promise<{ sessionId: string; session: SessionInfo } | null> {
     const sessionId = token();
     const csrfToken = token();
-    await this.db.transaction(async (tx) => {
-      await tx.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));
+    const opened = await this.db.transaction(async (tx) => {
+      const spent = await tx
+        .update(users)
+        .set({ totpLastStep: step })
+        .where(and(eq(users.id, user.id), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))))
+        .returning({ id: users.id });
+      if (spent.length === 0) return false;
+      await this.guard.succeeded(attempt, tx);
       await tx.delete(consoleSessions).where(and(eq(consoleSessions.userId, user.id), lt(consoleSessions.lastSeenAt, new Date(now.getTime() - SESSION_IDLE_MINUTES * 60_000))));
       await tx.insert(consoleSessions).values({ idDigest: digest(sessionId), userId: user.id, csrfToken, createdAt: now, lastSeenAt: now });
       await appendAudit(tx, { actor: `user:${user.id}`, action: 'login', subject: `user:${user.id}` }, now);
+      return true;
     });
-    return { sessionId, session: { user: { id: user.id, email: user.email, role: user.role }, csrfToken } };
+    return opened ? { sessionId, session: { user: { id: user.id, email: user.email, role: user.role }, csrfToken } } : null;
   }
 
   /** The session behind a cookie value, touched; null when unknown, idle, too old or the user is disabled. */
@@ -232,7 +281,7 @@ export class AccountService {
     const enrolmentToken = token();
     const now = this.now();
     const user = await this.db.transaction(async (tx) => {
-      const where = 'userId' in target ? eq(users.id, target.userId) : eq(users.email, target.email.trim().toLowerCase());
+      const where = 'userId' in target ? eq(users.id, target.userId) : eq(users.email, normaliseEmail(target.email));
       const columns = { id: users.id, email: users.email, role: users.role, enrolled: users.enrolled, disabledAt: users.disabledAt };
       const [seen] = await tx.select(columns).from(users).where(where);
       if (!seen) throw new AppError('not_found', 'no such account');
@@ -250,7 +299,9 @@ export class AccountService {
       if (guarded && found.role === 'admin' && found.enrolled && !admins.some((admin) => admin.id !== found.id)) {
         throw new AppError('conflict', 'this is the last admin who can sign in; use `disrupt admin reset` on the server instead');
       }
-      await tx.update(users).set({ passwordHash: null, totpSecretEnc: null, enrolled: false, failedLogins: 0, lockedUntil: null }).where(eq(users.id, found.id));
+      await tx.update(users).set({ passwordHash: null, totpSecretEnc: null, totpLastStep: null, enrolled: false }).where(eq(users.id, found.id));
+      // Someone paused out by mistypes gets back in with the new link.
+      await this.guard.forget('console', found.email, tx);
       await tx.delete(consoleSessions).where(eq(consoleSessions.userId, found.id));
       await tx.delete(enrolmentTokens).where(and(eq(enrolmentTokens.userId, found.id), isNull(enrolmentTokens.usedAt)));
       await tx.insert(enrolmentTokens).values({ tokenDigest: digest(enrolmentToken), userId: found.id, issuedBy: actor, expiresAt: new Date(now.getTime() + ENROLMENT_HOURS * 3_600_000) });

@@ -3,8 +3,8 @@
 // supervisor, admin}. A route missing from the table fails the test.
 import { randomBytes } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
-import { Secret, TOTP } from 'otpauth';
 import { beforeAll, expect, it } from 'vitest';
+import { freshCode, totpCode as code } from '../../test/console.ts';
 import { describeServer } from '../../test/server.ts';
 import { verifyAudit } from '../audit/audit.ts';
 import { SESSION_COOKIE } from './console.routes.ts';
@@ -15,8 +15,6 @@ interface Login {
   readonly csrf: string;
   readonly userId: string;
 }
-
-const code = (secret: string) => new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) }).generate();
 
 describeServer('console accounts', ({ server }) => {
   const inject = (options: InjectOptions) => server().app.inject(options);
@@ -32,14 +30,14 @@ describeServer('console accounts', ({ server }) => {
     secrets.set(email, secret);
     const weak = await inject({ method: 'POST', url: '/api/console/enrol/finish', payload: { token: enrolmentToken, password: 'short', code: code(secret) } });
     expect(weak.statusCode).toBe(400);
-    const finish = await inject({ method: 'POST', url: '/api/console/enrol/finish', payload: { token: enrolmentToken, password, code: code(secret) } });
+    const finish = await inject({ method: 'POST', url: '/api/console/enrol/finish', payload: { token: enrolmentToken, password, code: await freshCode(secret) } });
     expect(finish.statusCode).toBe(204);
     const reuse = await inject({ method: 'POST', url: '/api/console/enrol/start', payload: { token: enrolmentToken } });
     expect(reuse.statusCode).toBe(404); // one-time
   }
 
   async function login(email: string): Promise<Login> {
-    const response = await inject({ method: 'POST', url: '/api/console/login', payload: { email, password, code: code(secrets.get(email)!) } });
+    const response = await inject({ method: 'POST', url: '/api/console/login', payload: { email, password, code: await freshCode(secrets.get(email)!) } });
     expect(response.statusCode).toBe(200);
     const cookie = response.cookies.find((c) => c.name === SESSION_COOKIE)!;
     expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/api/console' });
@@ -157,16 +155,17 @@ describeServer('console accounts', ({ server }) => {
     expect(response.statusCode).toBe(403);
   });
 
-  it('refuses a wrong code or password the same way, and locks after repeated failures', async () => {
+  it('refuses a wrong code or password the same way, and pauses the account after repeated failures', async () => {
     const wrongCode = await inject({ method: 'POST', url: '/api/console/login', payload: { email: 'analyst@hotline.example', password, code: '000000' } });
     const wrongPassword = await inject({ method: 'POST', url: '/api/console/login', payload: { email: 'analyst@hotline.example', password: 'nope nope nope', code: code(secrets.get('analyst@hotline.example')!) } });
     const unknown = await inject({ method: 'POST', url: '/api/console/login', payload: { email: 'ghost@hotline.example', password, code: '123456' } });
     expect([wrongCode.statusCode, wrongPassword.statusCode, unknown.statusCode]).toEqual([401, 401, 401]);
     expect(wrongCode.body).toBe(unknown.body);
-    // From another address, so the per-client throttle stays out of the way: this is the per-account lock.
-    for (let i = 0; i < 5; i++) await inject({ method: 'POST', url: '/api/console/login', remoteAddress: '198.51.100.7', payload: { email: 'supervisor@hotline.example', password: 'wrong wrong wrong', code: '000000' } });
-    const locked = await inject({ method: 'POST', url: '/api/console/login', remoteAddress: '198.51.100.8', payload: { email: 'supervisor@hotline.example', password, code: code(secrets.get('supervisor@hotline.example')!) } });
-    expect(locked.statusCode).toBe(401);
+    // From another address, so the per-client budget stays out of the way: this is the per-account pause.
+    for (let i = 0; i < 10; i++) await inject({ method: 'POST', url: '/api/console/login', remoteAddress: '198.51.100.7', payload: { email: 'supervisor@hotline.example', password: 'wrong wrong wrong', code: '000000' } });
+    const locked = await inject({ method: 'POST', url: '/api/console/login', remoteAddress: '198.51.100.8', payload: { email: 'supervisor@hotline.example', password, code: await freshCode(secrets.get('supervisor@hotline.example')!) } });
+    expect(locked.statusCode).toBe(429);
+    expect(locked.json()).toMatchObject({ error: { code: 'sign_in_paused' } });
   });
 
   it('ends a disabled user\'s sessions at once, and records it all in the audit chain', async () => {

@@ -19,6 +19,7 @@ import { noticeRoutes } from '../takedown/notice.routes.ts';
 import { takedownListRoutes } from '../takedown/takedown-console.routes.ts';
 import type { TakedownLists } from '../takedown/takedown-lists.ts';
 import type { TakedownService } from '../takedown/takedown.service.ts';
+import type { ClientBudgets } from '../throttle/client-budgets.ts';
 import type { AccountService } from './account.service.ts';
 import { reviewRoutes } from './review.routes.ts';
 import type { ReviewService } from './review.service.ts';
@@ -41,6 +42,8 @@ export interface ConsoleServices {
   readonly partners: PartnerConsoleServices;
   /** When the console suggests a break (DISRUPT_BREAK_AFTER_*). */
   readonly settings: ConsoleConfig;
+  /** The per-client sign-in budget (the per-account pause is the account service's). */
+  readonly budgets: ClientBudgets;
 }
 
 export function consoleRoutes(services: ConsoleServices) {

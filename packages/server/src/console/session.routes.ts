@@ -11,30 +11,21 @@ import type { App } from '../http/app.ts';
 import { type AccountService, SESSION_ABSOLUTE_HOURS } from './account.service.ts';
 import { ANY_STAFF, SESSION_COOKIE, signedIn } from './console-access.ts';
 import type { ReviewService } from './review.service.ts';
+import type { ClientBudgets } from '../throttle/client-budgets.ts';
+import { signInPaused } from '../throttle/sign-in-guard.ts';
 
 export interface SessionRouteDeps {
   readonly accounts: AccountService;
   readonly review: ReviewService;
   /** When the console suggests a break (DISRUPT_BREAK_AFTER_*). */
   readonly settings: ConsoleConfig;
+  /** The per-client sign-in budget. */
+  readonly budgets: ClientBudgets;
 }
 
 export const userView = z.object({ id: z.string(), email: z.string(), role: z.enum(USER_ROLES) });
 
-const LOGIN_LIMIT = 20;
-const LOGIN_WINDOW_MS = 10 * 60_000;
-
-export function sessionRoutes({ accounts, review, settings }: SessionRouteDeps) {
-  const attempts = new Map<string, { count: number; since: number }>();
-  const throttle = (client: string) => {
-    const now = Date.now();
-    for (const [k, v] of attempts) if (now - v.since > LOGIN_WINDOW_MS) attempts.delete(k);
-    const entry = attempts.get(client) ?? { count: 0, since: now };
-    entry.count++;
-    attempts.set(client, entry);
-    if (entry.count > LOGIN_LIMIT) throw new AppError('too_many_requests', undefined, { retryAfterSeconds: Math.ceil((entry.since + LOGIN_WINDOW_MS - now) / 1000) });
-  };
-
+export function sessionRoutes({ accounts, review, settings, budgets }: SessionRouteDeps) {
   const setSessionCookie = (reply: FastifyReply, value: string, maxAge: number) =>
     reply.setCookie(SESSION_COOKIE, value, { httpOnly: true, secure: true, sameSite: 'strict', path: '/api/console', maxAge });
 
@@ -43,17 +34,20 @@ export function sessionRoutes({ accounts, review, settings }: SessionRouteDeps) 
       '/api/console/login',
       {
         config: { access: access.public },
+        onRequest: budgets.signIn('console'),
         schema: {
           tags: ['console'],
           summary: 'Sign in with password and TOTP code',
+          description:
+            'Each TOTP code signs in once. After too many failures for one address (existing or not), sign-in for it is paused: 429 sign_in_paused with Retry-After, unchecked, until the time the message gives. Too many attempts from one client: 429 too_many_requests.',
           body: z.object({ email: z.string().max(254), password: z.string().max(500), code: z.string().max(10) }).strict(),
           response: { 200: z.object({ user: userView, csrfToken: z.string() }) },
         },
       },
       async (request, reply) => {
-        throttle(request.ip);
         const result = await accounts.login(request.body.email, request.body.password, request.body.code);
-        if (!result) throw new AppError('unauthorized', 'email, password or code not recognised');
+        if (!result.ok) throw result.reason === 'paused' ? signInPaused('console', result.pausedUntil) : new AppError('unauthorized', 'email, password or code not recognised');
+        await budgets.signInSucceeded(request);
         setSessionCookie(reply, result.sessionId, SESSION_ABSOLUTE_HOURS * 3600);
         return reply.header('cache-control', 'no-store').send(result.session);
       },

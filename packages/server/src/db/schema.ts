@@ -28,9 +28,8 @@ export const cases = pgTable('cases', {
   descriptionEnc: bytea('description_enc'),
   contactEnc: bytea('contact_enc'),
   status: text('status', { enum: ['open', 'withdrawn'] }).notNull().default('open'),
-  /** Failed secret attempts in a row, and when the case may be tried again. */
-  failedAttempts: integer('failed_attempts').notNull().default(0),
-  lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+  // failed_attempts and locked_until are still in the table, unused since
+  // 0011 (sign_in_guards counts failures for known and unknown case numbers alike).
   createdAt: createdAt(),
   withdrawnAt: timestamp('withdrawn_at', { withTimezone: true, mode: 'date' }),
 });
@@ -232,11 +231,49 @@ export const users = pgTable('users', {
   /** The TOTP secret, encrypted under the master key; null until enrolment starts. */
   totpSecretEnc: bytea('totp_secret_enc'),
   enrolled: boolean('enrolled').notNull().default(false),
-  failedLogins: integer('failed_logins').notNull().default(0),
-  lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+  /**
+   * The last TOTP time step (30-second counter) accepted, enrolment's first
+   * code included: a code is used once, and an older one is refused.
+   */
+  totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+  // failed_logins and locked_until are still in the table, unused since
+  // 0011 (sign_in_guards counts failures for known and unknown addresses alike).
   disabledAt: timestamp('disabled_at', { withTimezone: true, mode: 'date' }),
   createdAt: createdAt(),
 });
+
+/**
+ * Failed sign-ins per target: a console e-mail address or a case number,
+ * whether or not it exists, so that the pause after too many failures says
+ * nothing about which do. Keyed by an HMAC of the normalised target (see
+ * throttle/sign-in-guard.ts); forgotten at `expiresAt`.
+ */
+export const signInGuards = pgTable(
+  'sign_in_guards',
+  {
+    targetDigest: text('target_digest').primaryKey(),
+    /** Failures in a row (counted when an attempt starts, forgiven when it succeeds). */
+    failures: integer('failures').notNull(),
+    lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('sign_in_guards_expires_idx').on(t.expiresAt)],
+);
+
+/**
+ * Request budgets shared by replicas (PostgreSQL deployments): hits in the
+ * current window per bucket. A bucket is an HMAC of a client's address or a
+ * fixed name (a total budget), never an address (throttle/budget-store.ts).
+ */
+export const clientBudgets = pgTable(
+  'client_budgets',
+  {
+    bucket: text('bucket').primaryKey(),
+    hits: integer('hits').notNull(),
+    resetsAt: timestamp('resets_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('client_budgets_resets_idx').on(t.resetsAt)],
+);
 
 export const enrolmentTokens = pgTable('enrolment_tokens', {
   tokenDigest: text('token_digest').primaryKey(),

@@ -377,14 +377,24 @@ describe('buildApp options', () => {
       return Promise.resolve();
     };
     const direct = await buildApp({ config: testConfig(), logger: quiet, plugins: [whoami] });
-    const proxied = await buildApp({ config: testConfig({ DISRUPT_TRUST_PROXY: 'true' }), logger: quiet, plugins: [whoami] });
+    const everyHop = await buildApp({ config: testConfig({ DISRUPT_TRUST_PROXY: 'true' }), logger: quiet, plugins: [whoami] });
+    const oneHop = await buildApp({ config: testConfig({ DISRUPT_TRUST_PROXY: '1' }), logger: quiet, plugins: [whoami] });
+    const twoHops = await buildApp({ config: testConfig({ DISRUPT_TRUST_PROXY: '2' }), logger: quiet, plugins: [whoami] });
+    const listed = await buildApp({ config: testConfig({ DISRUPT_TRUST_PROXY: '10.0.0.0/8' }), logger: quiet, plugins: [whoami] });
     try {
       const request = { method: 'GET' as const, url: '/whoami', remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': CLIENT_IP } };
       expect((await direct.inject(request)).json()).toEqual({ ip: '10.0.0.1' });
-      expect((await proxied.inject(request)).json()).toEqual({ ip: CLIENT_IP });
+      expect((await everyHop.inject(request)).json()).toEqual({ ip: CLIENT_IP });
+      // A client that writes its own X-Forwarded-For before the proxy appends the address it saw.
+      const forged = { ...request, headers: { 'x-forwarded-for': `6.6.6.6, ${CLIENT_IP}` } };
+      expect((await everyHop.inject(forged)).json()).toEqual({ ip: '6.6.6.6' }); // why "true" is refused for anything that counts
+      expect((await oneHop.inject(forged)).json()).toEqual({ ip: CLIENT_IP });
+      expect((await listed.inject(forged)).json()).toEqual({ ip: CLIENT_IP });
+      expect((await twoHops.inject({ ...request, headers: { 'x-forwarded-for': `6.6.6.6, ${CLIENT_IP}, 10.0.0.2` } })).json()).toEqual({ ip: CLIENT_IP });
+      // From an address outside the list, the header is not believed.
+      expect((await listed.inject({ ...forged, remoteAddress: '203.0.113.5' })).json()).toEqual({ ip: '203.0.113.5' });
     } finally {
-      await direct.close();
-      await proxied.close();
+      await Promise.all([direct, everyHop, oneHop, twoHops, listed].map((app) => app.close()));
     }
   });
 });

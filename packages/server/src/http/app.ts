@@ -12,7 +12,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, 
 import { type ZodTypeProvider, hasZodFastifySchemaValidationErrors, jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { z } from 'zod';
-import { type Config, DEFAULT_MAX_UPLOAD_BYTES } from '../config.ts';
+import { type Config, DEFAULT_MAX_UPLOAD_BYTES, type TrustProxy } from '../config.ts';
 import { AppError, ERROR_CODES, type ErrorDetail } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { type Authenticators, type RouteAccess, RouteTable, access, authorise } from './access.ts';
@@ -43,7 +43,7 @@ export interface AppOptions {
   /** Overrides config.maxUploadBytes (e.g. to let JSON batches exceed a small upload limit). */
   readonly bodyLimit?: number;
   /** Overrides config.trustProxy. */
-  readonly trustProxy?: boolean;
+  readonly trustProxy?: TrustProxy;
   /** The API version in the OpenAPI document. */
   readonly version?: string;
   /** How each kind of caller is recognised (access.ts); a kind without one admits no one. */
@@ -83,7 +83,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     // Our own onResponse line replaces Fastify's request logs, which carry the raw URL and the address.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? options.config?.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
-    trustProxy: options.trustProxy ?? options.config?.trustProxy ?? false,
+    trustProxy: fastifyTrustProxy(options.trustProxy ?? options.config?.trustProxy ?? false),
     // Request ids are ours, random, and say nothing about the client (nor are they taken from a header it sent).
     genReqId: () => crypto.randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
@@ -189,6 +189,20 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   for (const plugin of options.plugins ?? []) await plugin(app);
   await app.ready();
   return Object.assign(app, { routeTable: () => routes.list() });
+}
+
+/**
+ * Fastify's trustProxy for ours. A hop count becomes a trust function:
+ * Fastify 5.12.1 stopped honouring a bare number (it trusts nothing then),
+ * because a count cannot tell a proxy from a client that connects directly
+ * and writes its own X-Forwarded-For. A count is right only where the server
+ * is reachable through its proxies alone; the proxies' addresses are the
+ * safer setting everywhere (README).
+ */
+export function fastifyTrustProxy(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'boolean') return trust;
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return [...trust];
 }
 
 function routeOf(request: FastifyRequest): string {

@@ -52,7 +52,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -112,7 +112,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -177,7 +177,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -234,7 +234,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -301,7 +301,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -367,7 +367,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -437,7 +437,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -534,7 +534,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -590,7 +590,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -654,7 +654,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -723,7 +723,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -802,7 +802,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -844,7 +844,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -914,7 +914,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -982,7 +982,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -1051,7 +1051,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -1115,7 +1115,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -1175,7 +1175,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -1224,7 +1224,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -1286,7 +1286,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -1440,7 +1440,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -1505,7 +1505,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -1563,7 +1563,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -1644,7 +1644,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -1724,7 +1724,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -1770,7 +1770,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -1820,7 +1820,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -1868,7 +1868,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -1916,7 +1916,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -1974,7 +1974,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -2001,7 +2001,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with password and TOTP code */
+        /**
+         * Sign in with password and TOTP code
+         * @description Each TOTP code signs in once. After too many failures for one address (existing or not), sign-in for it is paused: 429 sign_in_paused with Retry-After, unchecked, until the time the message gives. Too many attempts from one client: 429 too_many_requests.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2045,7 +2048,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -2091,7 +2094,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -2157,7 +2160,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -2219,7 +2222,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -2283,7 +2286,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -2332,7 +2335,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -2379,7 +2382,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -2450,7 +2453,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -2529,7 +2532,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -2589,7 +2592,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -2637,7 +2640,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -2705,7 +2708,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -2767,7 +2770,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -2822,7 +2825,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -2872,7 +2875,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -2939,7 +2942,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -3010,7 +3013,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -3083,7 +3086,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -3138,7 +3141,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -3282,7 +3285,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -3331,7 +3334,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -3425,7 +3428,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -3491,7 +3494,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -3544,7 +3547,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -3604,7 +3607,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -3660,7 +3663,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -3723,7 +3726,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -3774,7 +3777,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -3871,7 +3874,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -3953,7 +3956,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -4060,7 +4063,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -4134,7 +4137,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -4191,7 +4194,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -4253,7 +4256,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -4309,7 +4312,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -4358,7 +4361,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -4424,7 +4427,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -4494,7 +4497,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -4600,7 +4603,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -4683,7 +4686,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -4762,7 +4765,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -4825,7 +4828,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -4854,7 +4857,7 @@ export interface paths {
         put?: never;
         /**
          * Open a case
-         * @description Requires an Idempotency-Key header: a retried request gets the same answer and never opens a second case.
+         * @description Requires an Idempotency-Key header: a retried request gets the same answer and never opens a second case, even once the hourly budget is spent. Too many cases from one client, or from everyone, in an hour: 429 with Retry-After.
          */
         post: {
             parameters: {
@@ -4915,7 +4918,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -4964,7 +4967,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -4990,7 +4993,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with a case number and secret */
+        /**
+         * Sign in with a case number and secret
+         * @description After too many failures for one case number (existing or not), sign-in to it is paused: 429 sign_in_paused with Retry-After, unchecked, until the time the message gives. Too many attempts from one client: 429 too_many_requests.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -5028,7 +5034,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -5109,7 +5115,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -5188,7 +5194,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
@@ -5267,7 +5273,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
+                                code: "bad_request" | "validation_failed" | "unauthorized" | "not_found" | "not_permitted" | "conflict" | "idempotency_mismatch" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "sign_in_paused" | "unavailable" | "internal";
                                 details?: {
                                     message: string;
                                     path: string;
