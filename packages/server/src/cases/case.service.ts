@@ -352,8 +352,20 @@ export async function findDuplicate(tx: Executor, caseId: string, draft: ItemDra
   return existing?.id ?? null;
 }
 
-/** Inserts an item with its history and puts its signals in the bank. Inside a transaction. */
-export async function insertItem(tx: Executor, caseId: string, draft: ItemDraft, position: number, now: Date, history: readonly ItemStatus[]): Promise<string> {
+/**
+ * Inserts an item with its history and puts its signals in the bank. Inside a
+ * transaction. `autoDuplicate` goes in the same statement as every other
+ * column: a known file costs the same writes as a fresh one.
+ */
+export async function insertItem(
+  tx: Executor,
+  caseId: string,
+  draft: ItemDraft,
+  position: number,
+  now: Date,
+  history: readonly ItemStatus[],
+  options: { readonly autoDuplicate?: boolean } = {},
+): Promise<string> {
   const itemId = randomUUID();
   await tx.insert(caseItems).values({
     id: itemId,
@@ -364,6 +376,7 @@ export async function insertItem(tx: Executor, caseId: string, draft: ItemDraft,
     host: draft.host,
     dedupeDigest: draft.dedupe,
     status: history[history.length - 1]!,
+    autoDuplicate: options.autoDuplicate ?? false,
     createdAt: now,
     updatedAt: now,
   });

@@ -7,18 +7,25 @@
 // verified (another case's analyst decision, or an operator import), one it
 // does not — and compares everything the case can see of them, whole, with
 // only ids, hash values, positions and times masked.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { and, eq } from 'drizzle-orm';
 import type { InjectOptions } from 'fastify';
 import { beforeAll, expect, it } from 'vitest';
 import { PDQ_DIR, vectorRow } from '../../../../test/reference.ts';
 import { type ConsoleLogin, as, consoleUser } from '../../test/console.ts';
-import { randomMd5, randomPdq } from '../../test/partners.ts';
+import { flipBits, randomMd5, randomPdq } from '../../test/partners.ts';
 import { describeServer, multipart } from '../../test/server.ts';
-import { importLines } from '../bank/bank-admin.ts';
+import { importLines, removeSignal } from '../bank/bank-admin.ts';
+import { auditLog } from '../db/schema.ts';
 
 const image = (file: string) => readFileSync(join(PDQ_DIR, file));
 const ORIGINAL = 'data/bridge-mods/aaa-orig.jpg';
+/** The same picture as ORIGINAL, another file (another MD5, the same PDQ). */
+const COPY = 'data/bridge-mods/blur-a-little.jpg';
+/** Unrelated pictures. */
+const OTHER = 'data/misc-images/wee.jpg';
+const THIRD = 'data/misc-images/c.png';
 const ORIGINAL_PDQ = vectorRow('expected.tsv', ORIGINAL).hash_hex!;
 
 interface ItemView {
@@ -39,7 +46,7 @@ function masked(value: unknown): unknown {
   return value;
 }
 
-describeServer('no oracle', ({ server }) => {
+describeServer('no oracle', ({ server, dataDir }) => {
   const inject = (options: InjectOptions) => server().app.inject(options);
   let analyst: ConsoleLogin;
   let victimToken: string;
@@ -61,6 +68,8 @@ describeServer('no oracle', ({ server }) => {
   };
   const claim = async () => (await inject(as(analyst, { method: 'POST', url: '/api/console/queue/claim' }))).json<{ item: { itemId: string } | null }>().item;
   const decide = (itemId: string, decision = 'ncii_adult') => inject(as(analyst, { method: 'POST', url: `/api/console/items/${itemId}/decision`, payload: { decision } }));
+  const blobs = () => readdirSync(join(dataDir, 'media'), { recursive: true }).map(String).filter((f) => f.endsWith('.enc')).length;
+  const queued = async () => (await inject(as(analyst, { method: 'GET', url: '/api/console/queue' }))).json<{ items: { itemId: string }[] }>().items.map((i) => i.itemId);
 
   beforeAll(async () => {
     analyst = await consoleUser(server(), 'analyst');
@@ -112,5 +121,61 @@ describeServer('no oracle', ({ server }) => {
     expect(masked(knownMd5)).toEqual(masked(unknownMd5));
     // What the case sees of its hashes is what it gave: type and value.
     expect(decided!.signals).toEqual([{ signalType: 'pdq', value: ORIGINAL_PDQ }]);
+  });
+
+  let mediaToken: string;
+  let knownUpload: string;
+
+  it('answers, stores and shows a file the bank holds as verified like a fresh one, until the queue reaches it', async () => {
+    mediaToken = await openCase();
+    const before = blobs();
+    const known = await upload(mediaToken, COPY);
+    const fresh = await upload(mediaToken, OTHER);
+    expect([known.statusCode, fresh.statusCode]).toEqual([201, 201]);
+    expect(masked(known.json())).toEqual(masked(fresh.json()));
+    expect(blobs()).toBe(before + 2); // both stored, encrypted
+    knownUpload = known.json<{ itemId: string }>().itemId;
+    const freshUpload = fresh.json<{ itemId: string }>().itemId;
+
+    const waiting = await Promise.all([item(mediaToken, knownUpload), item(mediaToken, freshUpload)]);
+    expect(waiting.map((i) => i.status)).toEqual(['in_review', 'in_review']);
+    expect(masked(waiting[0])).toEqual(masked(waiting[1]));
+
+    // Analysts never see the known file: not in their queue, no preview.
+    expect(await queued()).toEqual([freshUpload]);
+    expect((await inject(as(analyst, { method: 'GET', url: `/api/console/items/${knownUpload}/preview` }))).statusCode).toBe(404);
+
+    // The queue reaches the known file first (older): decided on the way, and the analyst gets the fresh one.
+    expect((await claim())?.itemId).toBe(freshUpload);
+    const released = await item(mediaToken, knownUpload);
+    expect(released.status).toBe('shared');
+    expect(released.history.map((h) => h.status)).toEqual(['received', 'in_review', 'shared']);
+    expect(blobs()).toBe(before + 1); // its file erased, as a decision erases it
+    const audited = await server().database.db.select({ actor: auditLog.actor }).from(auditLog).where(and(eq(auditLog.action, 'item.auto_duplicate'), eq(auditLog.subject, `item:${knownUpload}`)));
+    expect(audited).toEqual([{ actor: 'system' }]);
+
+    // Once the analyst decides the fresh one, the two look alike again.
+    expect((await decide(freshUpload, 'ncii_adult')).statusCode).toBe(204);
+    const decided = await Promise.all([item(mediaToken, knownUpload), item(mediaToken, freshUpload)]);
+    expect(masked(decided[0])).toEqual(masked(decided[1]));
+    expect(blobs()).toBe(before);
+    expect(await claim()).toBeNull();
+  });
+
+  it('gives an analyst a file whose verified match left the bank while it waited', async () => {
+    const token = await openCase();
+    const near = flipBits(vectorRow('expected.tsv', THIRD).hash_hex!, 6);
+    await importLines(server().database, [JSON.stringify({ signalType: 'pdq', value: near, quality: 90, verified: true })]);
+    await server().bankIndex.refresh();
+    const sent = await upload(token, THIRD);
+    expect(sent.statusCode).toBe(201);
+    const itemId = sent.json<{ itemId: string }>().itemId;
+    expect(await queued()).toEqual([]);
+    // The operator deletes the entry it matched: deciding on that match now would verify hashes nobody confirmed.
+    expect(await removeSignal(server().database, 'pdq', near)).toBe('deleted');
+    await server().bankIndex.refresh();
+    expect((await claim())?.itemId).toBe(itemId);
+    expect((await item(token, itemId)).status).toBe('in_review');
+    expect((await decide(itemId, 'not_intimate')).statusCode).toBe(204);
   });
 });

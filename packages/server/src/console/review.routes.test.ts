@@ -150,19 +150,28 @@ describeServer('review', ({ server, dataDir }) => {
     expect(queue.items.every((i) => (i as { kind: string }).kind === 'url')).toBe(true);
   });
 
-  it('decides a copy of verified content at once, without storing or showing it', async () => {
+  it('spares analysts a copy of verified content, yet stores and shows it to the case as any file until the queue reaches it', async () => {
     await server().bankIndex.refresh();
-    const before = readdirSync(join(dataDir, 'media'), { recursive: true }).map(String).filter((f) => f.endsWith('.enc')).length;
+    const before = blobs();
     const token = await openCase('adult');
     const { payload, headers } = multipart(jpeg('data/bridge-mods/blur-a-little.jpg')); // same picture, other file
     const uploaded = await inject(victim(token, { method: 'POST', url: '/api/victim/case/media', headers, payload }));
     expect(uploaded.statusCode).toBe(201);
     const [item] = (await view(token)).items;
-    expect(item).toMatchObject({ kind: 'photo', status: 'shared' });
-    expect((await bankOf(item!.id)).every((s) => s.verified)).toBe(true);
+    expect(item).toMatchObject({ kind: 'photo', status: 'in_review' }); // as any file: the case cannot tell the bank knew it
+    expect(blobs()).toBe(before + 1);
     const queue = (await inject(as(analyst, { method: 'GET', url: '/api/console/queue' }))).json<{ items: { itemId: string }[] }>();
     expect(queue.items.map((i) => i.itemId)).not.toContain(item!.id);
-    expect(readdirSync(join(dataDir, 'media'), { recursive: true }).map(String).filter((f) => f.endsWith('.enc'))).toHaveLength(before);
+
+    // The next claim reaches it: decided on the way, never handed out.
+    const next = (await inject(as(supervisor, { method: 'POST', url: '/api/console/queue/claim' }))).json<{ item: { itemId: string } | null }>().item;
+    expect(next?.itemId).not.toBe(item!.id);
+    if (next) await inject(as(supervisor, { method: 'POST', url: `/api/console/items/${next.itemId}/release` }));
+    const decided = (await view(token)).items[0]!;
+    expect(decided.status).toBe('shared');
+    expect(decided.history.map((h) => h.status)).toEqual(['received', 'in_review', 'shared']);
+    expect((await bankOf(item!.id)).every((s) => s.verified)).toBe(true);
+    expect(blobs()).toBe(before);
   });
 
   it('counts reports, items and decisions for supervisors', async () => {
