@@ -14,7 +14,7 @@ import type { InjectOptions } from 'fastify';
 import { beforeAll, expect, it } from 'vitest';
 import { PDQ_DIR, vectorRow } from '../../../../test/reference.ts';
 import { type ConsoleLogin, as, consoleUser } from '../../test/console.ts';
-import { flipBits, randomMd5, randomPdq } from '../../test/partners.ts';
+import { createPartner, flipBits, randomMd5, randomPdq, withKey } from '../../test/partners.ts';
 import { describeServer, multipart } from '../../test/server.ts';
 import { importLines, removeSignal } from '../bank/bank-admin.ts';
 import { auditLog } from '../db/schema.ts';
@@ -91,10 +91,12 @@ describeServer('no oracle', ({ server, dataDir }) => {
     await server().bankIndex.refresh();
   });
 
+  let fingerprintToken: string;
   let fingerprintItems: string[] = [];
 
   it('shows a fingerprint the bank holds as verified exactly as one it does not hold', async () => {
     const token = await openCase();
+    fingerprintToken = token;
     const added = await inject(
       victim(token, {
         method: 'POST',
@@ -177,5 +179,31 @@ describeServer('no oracle', ({ server, dataDir }) => {
     expect((await claim())?.itemId).toBe(itemId);
     expect((await item(token, itemId)).status).toBe('in_review');
     expect((await decide(itemId, 'not_intimate')).statusCode).toBe(204);
+  });
+
+  it("rolls partner feedback up into an item only when the record partners acted on is the case's own", async () => {
+    const partner = await createPartner(server(), { scopes: ['feedback:write'] });
+    const token = await openCase();
+    const own = randomPdq();
+    const added = await inject(victim(token, { method: 'POST', url: '/api/victim/case/items', payload: { items: [{ type: 'photo', pdq: own, quality: 90 }] } }));
+    const ownItem = added.json<{ results: { itemId: string }[] }>().results[0]!.itemId;
+    const blocked = await inject(
+      withKey(partner.apiKey, {
+        method: 'POST',
+        url: '/api/partner/v1/feedback',
+        payload: { items: [importedPdq, ORIGINAL_PDQ, own].map((value) => ({ signalType: 'pdq', value, feedback: 'Blocked' })) },
+      }),
+    );
+    expect(blocked.statusCode).toBe(200);
+
+    // The victim whose item an analyst confirmed sees it; so does the case whose own unverified hash partners acted on,
+    expect((await item(victimToken, victimItem)).status).toBe('partner_blocked');
+    expect((await item(token, ownItem)).history.map((h) => h.status)).toEqual(['received', 'hashed', 'partner_blocked']);
+    // and the case whose file the hotline accepted (the known copy, decided when the queue reached it).
+    expect((await item(mediaToken, knownUpload)).status).toBe('partner_blocked');
+    // Not a case that merely holds a hash the operator or another case verified: partners acted on their record, not its.
+    for (const id of fingerprintItems.slice(0, 2)) {
+      expect((await item(fingerprintToken, id)).history.map((h) => h.status)).toEqual(['received', 'hashed']);
+    }
   });
 });
