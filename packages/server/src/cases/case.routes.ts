@@ -20,7 +20,7 @@ import type { ClientBudgets } from '../throttle/client-budgets.ts';
 import { signInPaused } from '../throttle/sign-in-guard.ts';
 import { type CaseService, MAX_ITEMS_PER_BATCH } from './case.service.ts';
 import { ITEM_REJECTIONS } from './items.ts';
-import { ITEM_STATUSES } from '../db/schema.ts';
+import { ITEM_STATUSES, SIGNAL_TYPES } from '../db/schema.ts';
 import type { MediaService } from './media.service.ts';
 
 const openCaseBody = z
@@ -69,7 +69,9 @@ const caseView = z.object({
       notifiedAt: z.string().nullable().describe('URLs: when the first takedown notice went to the host'),
       removedAt: z.string().nullable().describe('URLs: when the content was found gone'),
       history: z.array(z.object({ status: itemStatus, at: z.string() })),
-      signals: z.array(z.object({ signalType: z.string(), value: z.string(), verified: z.boolean(), status: z.string() })),
+      signals: z
+        .array(z.object({ signalType: z.enum(SIGNAL_TYPES), value: z.string() }))
+        .describe("The item's fingerprints as given: never the shared bank entry's state, which other cases' items and the hotline change"),
     }),
   ),
   nextAfter: z.number().int().nullable(),

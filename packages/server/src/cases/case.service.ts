@@ -7,11 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, inArray, lt, max, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../db/database.ts';
-import { ITEM_STATUSES, caseItems, cases, itemBankEntries, itemEvents, victimSessions } from '../db/schema.ts';
+import { ITEM_STATUSES, SIGNAL_TYPES, caseItems, cases, itemBankEntries, itemEvents, victimSessions } from '../db/schema.ts';
 import { type Key, decrypt, encrypt, randomKey, unwrapKey, wrapKey } from '../crypto/envelope.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { AppError } from '../errors.ts';
-import { type BankEntry, entriesOfItems, releaseCase, upsertSignal } from '../bank/bank.repository.ts';
+import { type BankEntry, type SignalType, entriesOfItems, releaseCase, upsertSignal } from '../bank/bank.repository.ts';
 import { hashSecret, newCaseNumber, newSecret, newSessionToken, parseCaseNumber, tokenDigest, verifySecret } from './credentials.ts';
 import { type ItemDraft, type ItemRejection, validateItem } from './items.ts';
 import { type IdempotencyRequest, claimIdempotency, completeIdempotency, hasAnswer } from '../idempotency.ts';
@@ -56,8 +56,14 @@ export interface ItemView {
   readonly notifiedAt: string | null;
   readonly removedAt: string | null;
   readonly history: { readonly status: ItemStatus; readonly at: string }[];
-  /** What the bank holds for this item: shown to the victim, whose files these are. */
-  readonly signals: { readonly signalType: string; readonly value: string; readonly verified: boolean; readonly status: string }[];
+  /**
+   * The item's fingerprints, as the victim gave them (or the server computed
+   * from their file): type and value only. The state of the bank entry
+   * (verified, active, withdrawn…) is shared with every other case holding
+   * the same hash, so showing it would tell an anonymous case what other
+   * cases and the hotline did — e.g. that a victim reported this image.
+   */
+  readonly signals: { readonly signalType: SignalType; readonly value: string }[];
 }
 
 export interface CaseView {
@@ -295,7 +301,7 @@ export class CaseService {
         notifiedAt: item.notifiedAt?.toISOString() ?? null,
         removedAt: item.removedAt?.toISOString() ?? null,
         history: events.filter((e) => e.itemId === item.id).map((e) => ({ status: e.status, at: e.at.toISOString() })),
-        signals: (signals.get(item.id) ?? []).map((e: BankEntry) => ({ signalType: e.signalType, value: e.value, verified: e.verified, status: e.status })),
+        signals: ownSignals(signals.get(item.id) ?? []),
       })),
       nextAfter: items.length > limit ? pageItems[pageItems.length - 1]!.position : null,
     };
@@ -325,6 +331,17 @@ export class CaseService {
   }
 }
 
+/**
+ * What a case may see of its item's bank entries: type and value, in a fixed
+ * order of types. Not the entries' order: an entry another case created first
+ * has the smaller id, and sorting by id would say so.
+ */
+function ownSignals(entries: readonly BankEntry[]): { signalType: SignalType; value: string }[] {
+  return [...entries]
+    .sort((a, b) => SIGNAL_TYPES.indexOf(a.signalType) - SIGNAL_TYPES.indexOf(b.signalType))
+    .map((e) => ({ signalType: e.signalType, value: e.value }));
+}
+
 /** The position the next item of a case takes, under the case's row lock. */
 export async function nextPosition(tx: Executor, caseId: string): Promise<number> {
   const [{ last } = { last: 0 }] = await tx.select({ last: max(caseItems.position) }).from(caseItems).where(eq(caseItems.caseId, caseId));
@@ -340,8 +357,20 @@ export async function findDuplicate(tx: Executor, caseId: string, draft: ItemDra
   return existing?.id ?? null;
 }
 
-/** Inserts an item with its history and puts its signals in the bank. Inside a transaction. */
-export async function insertItem(tx: Executor, caseId: string, draft: ItemDraft, position: number, now: Date, history: readonly ItemStatus[]): Promise<string> {
+/**
+ * Inserts an item with its history and puts its signals in the bank. Inside a
+ * transaction. `autoDuplicate` goes in the same statement as every other
+ * column: a known file costs the same writes as a fresh one.
+ */
+export async function insertItem(
+  tx: Executor,
+  caseId: string,
+  draft: ItemDraft,
+  position: number,
+  now: Date,
+  history: readonly ItemStatus[],
+  options: { readonly autoDuplicate?: boolean } = {},
+): Promise<string> {
   const itemId = randomUUID();
   await tx.insert(caseItems).values({
     id: itemId,
@@ -352,6 +381,7 @@ export async function insertItem(tx: Executor, caseId: string, draft: ItemDraft,
     host: draft.host,
     dedupeDigest: draft.dedupe,
     status: history[history.length - 1]!,
+    autoDuplicate: options.autoDuplicate ?? false,
     createdAt: now,
     updatedAt: now,
   });

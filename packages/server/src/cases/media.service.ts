@@ -10,11 +10,10 @@ import { type FileHash, type HashPool } from '@disrupt/media';
 import type { SignalInput } from '../bank/bank.repository.ts';
 import { type Key, encrypt, unwrapKey } from '../crypto/envelope.ts';
 import type { Database, Executor } from '../db/database.ts';
-import { caseItems, cases, mediaObjects } from '../db/schema.ts';
+import { cases, mediaObjects } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
-import { appendAudit } from '../audit/audit.ts';
 import type { BankIndex } from '../bank/bank-index.ts';
-import { verifyItemEntries } from '../bank/bank.repository.ts';
+import { matchesVerified } from '../bank/known-verified.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import { hashBytes, mediaError } from '../media/hash-bytes.ts';
@@ -27,7 +26,7 @@ export interface MediaServiceDeps {
   readonly store: MediaStore;
   readonly pool: HashPool;
   readonly jobs: JobQueue;
-  /** The bank in memory: media matching a verified entry are decided without anyone seeing them. */
+  /** The bank in memory: media matching a verified entry are decided without an analyst seeing them. */
   readonly bank: BankIndex;
   readonly allowMinorMedia: boolean;
   readonly retentionDays: number;
@@ -64,27 +63,20 @@ export class MediaService {
     if (!hashed.ok) throw mediaError(hashed);
     const draft = draftOf(hashed.value);
 
-    // Already known and verified: decided as a duplicate at once, never stored, never shown to anyone.
-    if (this.knownVerified(hashed.value)) {
-      const outcome = await database.db.transaction(async (tx) => {
-        const existing = await lockOpenCaseAndFind(tx, caseId, draft);
-        if (existing) return { itemId: existing, duplicate: true };
-        const itemId = await insertItem(tx, caseId, draft, await nextPosition(tx, caseId), this.now(), ['received', 'shared']);
-        await tx.update(caseItems).set({ decision: 'duplicate', decidedAt: this.now() }).where(eq(caseItems.id, itemId));
-        await verifyItemEntries(tx, itemId);
-        await appendAudit(tx, { actor: 'system', action: 'item.auto_duplicate', subject: `item:${itemId}` }, this.now());
-        return { itemId, duplicate: false };
-      });
-      return { ...outcome, kind: hashed.value.kind };
-    }
-
+    // A file that matches a verified entry is spared an analyst, but the case
+    // must not learn that the bank held it (a perpetrator holding the image
+    // would learn that the victim reported it). So it takes exactly the path
+    // of any file — encrypted, stored, 'in_review', the same answer — and its
+    // `duplicate` decision waits, hidden, for the review queue to reach it
+    // (ReviewService.claimNext), which then erases the file as a decision does.
+    const autoDuplicate = matchesVerified(this.deps.bank, draft.signals);
     const objectId = randomUUID();
     await store.put(objectId, encrypt(dataKey, bytes, `media:${objectId}`));
     try {
       const outcome = await database.db.transaction(async (tx) => {
         const existing = await lockOpenCaseAndFind(tx, caseId, draft);
         if (existing) return { itemId: existing, duplicate: true };
-        const itemId = await insertItem(tx, caseId, draft, await nextPosition(tx, caseId), this.now(), ['received', 'in_review']);
+        const itemId = await insertItem(tx, caseId, draft, await nextPosition(tx, caseId), this.now(), ['received', 'in_review'], { autoDuplicate });
         await tx.insert(mediaObjects).values({ id: objectId, itemId, byteSize: bytes.length, createdAt: this.now() });
         // Retention, decided now and committed with the upload: the job exists iff the media does.
         const expiry = new Date(this.now().getTime() + this.deps.retentionDays * 86_400_000);
@@ -113,14 +105,6 @@ export class MediaService {
     await this.deps.database.db.update(mediaObjects).set({ deletedAt: this.now() }).where(eq(mediaObjects.id, objectId));
     return 'done';
   }
-
-  private knownVerified(hash: FileHash): boolean {
-    const verified = (entries: readonly { verified: boolean }[]) => entries.some((e) => e.verified);
-    if (verified(this.deps.bank.matchMd5(hash.md5))) return true;
-    if (hash.kind === 'photo') return verified(this.deps.bank.matchPdq(hash.pdq).map((m) => m.entry));
-    return verified(this.deps.bank.matchVpdq(hash.vpdq).map((m) => m.entry));
-  }
-
 }
 
 /** Locks the case (one writer at a time), checks it is open, and finds the same content already in it. */

@@ -26,7 +26,11 @@ describeServer('review', ({ server, dataDir }) => {
   }
   const victim = (token: string, options: InjectOptions): InjectOptions => ({ ...options, headers: { ...(options.headers ?? {}), authorization: `Bearer ${token}` } });
   const view = async (token: string) =>
-    (await inject(victim(token, { method: 'GET', url: '/api/victim/case' }))).json<{ items: { id: string; kind: string; status: string; signals: { signalType: string; verified: boolean; status: string }[] }[] }>();
+    (await inject(victim(token, { method: 'GET', url: '/api/victim/case' }))).json<{ items: { id: string; kind: string; status: string; history: { status: string }[]; signals: { signalType: string; value: string }[] }[] }>();
+  /** The state of an item's hashes in the bank, as analysts see it (victims see only their own hashes, not this). */
+  const bankOf = async (itemId: string) =>
+    (await inject(as(supervisor, { method: 'GET', url: `/api/console/items/${itemId}` }))).json<{ bank: { signalType: string; verified: boolean; status: string }[] }>().bank;
+  const blobs = () => readdirSync(join(dataDir, 'media'), { recursive: true }).map(String).filter((f) => f.endsWith('.enc')).length;
 
   /** Claims from the queue until `itemId` comes (the items claimed on the way stay held). */
   const claimUntil = async (who: ConsoleLogin, itemId: string) => {
@@ -115,9 +119,8 @@ describeServer('review', ({ server, dataDir }) => {
 
     const after = (await view(adultToken)).items.find((i) => i.id === photo.id)!;
     expect(after.status).toBe('shared');
-    expect(after.signals.every((s) => s.verified && s.status === 'active')).toBe(true);
-    const blobs = readdirSync(join(dataDir, 'media'), { recursive: true }).map(String).filter((f) => f.endsWith('.enc'));
-    expect(blobs).toHaveLength(1); // the other photo's, still waiting
+    expect((await bankOf(photo.id)).every((s) => s.verified && s.status === 'active')).toBe(true);
+    expect(blobs()).toBe(1); // the other photo's, still waiting
     expect((await inject(as(analyst, { method: 'GET', url: `/api/console/items/${photo.id}/preview` }))).statusCode).toBe(404);
     expect((await inject(as(analyst, { method: 'POST', url: `/api/console/items/${photo.id}/reveal` }))).statusCode).toBe(404);
     expect((await inject(as(analyst, { method: 'GET', url: `/api/console/items/${photo.id}` }))).json()).toMatchObject({ item: { hasMedia: false, media: 'erased_decided' } });
@@ -130,7 +133,7 @@ describeServer('review', ({ server, dataDir }) => {
     const after = (await view(adultToken)).items.find((i) => i.id === photo.id)!;
     expect(after.status).toBe('not_actionable');
     expect(after.signals.length).toBeGreaterThan(0);
-    expect(after.signals.every((s) => s.status === 'withdrawn')).toBe(true);
+    expect((await bankOf(photo.id)).every((s) => s.status === 'withdrawn')).toBe(true);
 
     // A supervisor reverses it: the hashes come back, verified; analysts cannot reverse.
     const reverse = (who: ConsoleLogin) => inject(as(who, { method: 'POST', url: `/api/console/items/${photo.id}/reverse`, payload: { decision: 'ncii_adult' } }));
@@ -138,28 +141,37 @@ describeServer('review', ({ server, dataDir }) => {
     expect((await reverse(supervisor)).statusCode).toBe(204);
     const reversed = (await view(adultToken)).items.find((i) => i.id === photo.id)!;
     expect(reversed.status).toBe('shared');
-    expect(reversed.signals.every((s) => s.status === 'active' && s.verified)).toBe(true);
+    expect((await bankOf(photo.id)).every((s) => s.status === 'active' && s.verified)).toBe(true);
     // And back again, so the rest of this file sees it rejected.
     expect((await inject(as(supervisor, { method: 'POST', url: `/api/console/items/${photo.id}/reverse`, payload: { decision: 'not_actionable', reason: 'out_of_scope' } }))).statusCode).toBe(204);
-    expect((await view(adultToken)).items.find((i) => i.id === photo.id)!.signals.every((s) => s.status === 'withdrawn')).toBe(true);
+    expect((await bankOf(photo.id)).every((s) => s.status === 'withdrawn')).toBe(true);
     await server().bankIndex.refresh();
     const queue = (await inject(as(analyst, { method: 'GET', url: '/api/console/queue' }))).json<{ items: unknown[] }>();
     expect(queue.items.every((i) => (i as { kind: string }).kind === 'url')).toBe(true);
   });
 
-  it('decides a copy of verified content at once, without storing or showing it', async () => {
+  it('spares analysts a copy of verified content, yet stores and shows it to the case as any file until the queue reaches it', async () => {
     await server().bankIndex.refresh();
-    const before = readdirSync(join(dataDir, 'media'), { recursive: true }).map(String).filter((f) => f.endsWith('.enc')).length;
+    const before = blobs();
     const token = await openCase('adult');
     const { payload, headers } = multipart(jpeg('data/bridge-mods/blur-a-little.jpg')); // same picture, other file
     const uploaded = await inject(victim(token, { method: 'POST', url: '/api/victim/case/media', headers, payload }));
     expect(uploaded.statusCode).toBe(201);
     const [item] = (await view(token)).items;
-    expect(item).toMatchObject({ kind: 'photo', status: 'shared' });
-    expect(item!.signals.every((s) => s.verified)).toBe(true);
+    expect(item).toMatchObject({ kind: 'photo', status: 'in_review' }); // as any file: the case cannot tell the bank knew it
+    expect(blobs()).toBe(before + 1);
     const queue = (await inject(as(analyst, { method: 'GET', url: '/api/console/queue' }))).json<{ items: { itemId: string }[] }>();
     expect(queue.items.map((i) => i.itemId)).not.toContain(item!.id);
-    expect(readdirSync(join(dataDir, 'media'), { recursive: true }).map(String).filter((f) => f.endsWith('.enc'))).toHaveLength(before);
+
+    // The next claim reaches it: decided on the way, never handed out.
+    const next = (await inject(as(supervisor, { method: 'POST', url: '/api/console/queue/claim' }))).json<{ item: { itemId: string } | null }>().item;
+    expect(next?.itemId).not.toBe(item!.id);
+    if (next) await inject(as(supervisor, { method: 'POST', url: `/api/console/items/${next.itemId}/release` }));
+    const decided = (await view(token)).items[0]!;
+    expect(decided.status).toBe('shared');
+    expect(decided.history.map((h) => h.status)).toEqual(['received', 'in_review', 'shared']);
+    expect((await bankOf(item!.id)).every((s) => s.verified)).toBe(true);
+    expect(blobs()).toBe(before);
   });
 
   it('counts reports, items and decisions for supervisors', async () => {

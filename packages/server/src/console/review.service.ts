@@ -15,6 +15,7 @@ import { type Key, decrypt, unwrapKey } from '../crypto/envelope.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { type BankIndex, framesOf } from '../bank/bank-index.ts';
 import { type BankEntry, entriesOfItems, verifyItemEntries, withdrawRejectedItemEntries } from '../bank/bank.repository.ts';
+import { matchesVerified } from '../bank/known-verified.ts';
 import { type Database, type Executor, queryRows } from '../db/database.ts';
 import { DECISIONS, ITEM_STATUSES, NOT_ACTIONABLE_REASONS, auditLog, caseItems, cases, itemBankEntries, itemEvents, mediaObjects } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
@@ -148,9 +149,13 @@ interface QueueRow {
   claim_expires_at: string | Date | null;
   position: number;
   case_item_count: string | number;
+  auto_duplicate: boolean;
 }
 
 // Reviewable and undecided, in an open case: a URL, or media not yet erased.
+// Files waiting for their automatic `duplicate` (auto_duplicate) are among
+// them — they keep their place, see claimNext — but are no analyst's work:
+// the listing leaves them out.
 const REVIEWABLE = sql`ci.decision is null and c.status = 'open'
   and (ci.kind = 'url' or exists (select 1 from media_objects m where m.item_id = ci.id and m.deleted_at is null))`;
 // Minors first, then those whose age the victim was unsure of (possibly
@@ -159,7 +164,7 @@ const PRIORITY = sql`(case c.age_group when 'minor' then 0 when 'unsure' then 1 
 
 // The case's size by a correlated count over case_items' (case_id, position) index: a queue page is 100 rows.
 const QUEUE_COLUMNS = sql`ci.id as item_id, ci.kind, c.age_group, ci.host, ci.created_at, ci.claimed_by, ci.claim_expires_at, ci.position,
-  (select count(*) from case_items n where n.case_id = ci.case_id) as case_item_count`;
+  (select count(*) from case_items n where n.case_id = ci.case_id) as case_item_count, ci.auto_duplicate`;
 
 const iso = (v: string | Date | null) => (v === null ? null : new Date(v).toISOString());
 
@@ -189,27 +194,69 @@ export class ReviewService {
       this.deps.database.db,
       sql`select ${QUEUE_COLUMNS}
           from case_items ci join cases c on c.id = ci.case_id
-          where ${REVIEWABLE} order by ${PRIORITY} limit ${limit}`,
+          where ${REVIEWABLE} and not ci.auto_duplicate order by ${PRIORITY} limit ${limit}`,
     );
     return rows.map(toEntry);
   }
 
-  /** Claims the first item nobody holds; null when the queue is empty. Two analysts never get the same item. */
+  /**
+   * Claims the first item nobody holds; null when the queue is empty. Two
+   * analysts never get the same item.
+   *
+   * A file that matched a verified entry on arrival (auto_duplicate) keeps its
+   * place in the queue but is never handed out: when it comes first it is
+   * decided `duplicate` there and then — hashes verified, file erased, status
+   * moving on exactly as after an analyst's decision — and the next item is
+   * claimed instead. Not earlier: the case would learn from the pace that the
+   * bank knew its file. Not on a timer either: an idle queue holds fresh files
+   * just as long, so a timer would set the known ones apart. Its match is
+   * checked again first: an entry withdrawn or deleted meanwhile must not
+   * verify hashes nobody confirmed, and such a file becomes ordinary work.
+   */
   async claimNext(userId: string): Promise<QueueEntry | null> {
     const now = this.now();
-    return this.deps.database.db.transaction(async (tx) => {
-      const [row] = await queryRows<QueueRow>(
-        tx,
-        sql`select ${QUEUE_COLUMNS}
-            from case_items ci join cases c on c.id = ci.case_id
-            where ${REVIEWABLE} and (ci.claimed_by is null or ci.claim_expires_at < ${now})
-            order by ${PRIORITY} limit 1 for update of ci skip locked`,
-      );
-      if (!row) return null;
-      const expires = new Date(now.getTime() + CLAIM_MINUTES * 60_000);
-      await tx.update(caseItems).set({ claimedBy: userId, claimExpiresAt: expires }).where(eq(caseItems.id, row.item_id));
-      return { ...toEntry(row), claimedBy: userId, claimExpiresAt: expires.toISOString() };
+    const { claimed, erased } = await this.deps.database.db.transaction(async (tx) => {
+      const erased: string[] = [];
+      for (;;) {
+        const [row] = await queryRows<QueueRow>(
+          tx,
+          sql`select ${QUEUE_COLUMNS}
+              from case_items ci join cases c on c.id = ci.case_id
+              where ${REVIEWABLE} and (ci.claimed_by is null or ci.claim_expires_at < ${now})
+              order by ${PRIORITY} limit 1 for update of ci skip locked`,
+        );
+        if (!row) return { claimed: null, erased };
+        if (row.auto_duplicate) {
+          if (await this.stillKnown(tx, row.item_id)) {
+            erased.push(...(await this.autoDecide(tx, row.item_id, now)));
+            continue;
+          }
+          await tx.update(caseItems).set({ autoDuplicate: false }).where(eq(caseItems.id, row.item_id));
+        }
+        const expires = new Date(now.getTime() + CLAIM_MINUTES * 60_000);
+        await tx.update(caseItems).set({ claimedBy: userId, claimExpiresAt: expires }).where(eq(caseItems.id, row.item_id));
+        return { claimed: { ...toEntry(row), claimedBy: userId, claimExpiresAt: expires.toISOString() }, erased };
+      }
     });
+    // After the commit, as for an analyst's decision.
+    for (const id of erased) await this.deps.store.delete(id);
+    return claimed;
+  }
+
+  /** Whether an item's own hashes still match a verified entry (the rule the upload applied). */
+  private async stillKnown(tx: Executor, itemId: string): Promise<boolean> {
+    const own = (await entriesOfItems(tx, [itemId])).get(itemId) ?? [];
+    return matchesVerified(this.deps.bank, own);
+  }
+
+  /** The system's `duplicate` for a known file the queue reached (locked by the caller): returns the media ids to erase. */
+  private async autoDecide(tx: Executor, itemId: string, now: Date): Promise<string[]> {
+    const [item] = await tx.select({ kind: caseItems.kind, status: caseItems.status }).from(caseItems).where(eq(caseItems.id, itemId));
+    if (!item) return [];
+    await this.applyDecision(tx, itemId, item.kind, { decision: 'duplicate' }, null, now, item.status);
+    const erased = await markMediaErased(tx, itemId, now);
+    await appendAudit(tx, { actor: 'system', action: 'item.auto_duplicate', subject: `item:${itemId}` }, now);
+    return erased;
   }
 
   async release(itemId: string, userId: string): Promise<void> {
@@ -240,10 +287,9 @@ export class ReviewService {
       if (item.claimedBy !== userId) throw new AppError('conflict', item.claimedBy === null ? 'claim the item before deciding it' : 'another analyst holds this item now');
 
       await this.applyDecision(tx, itemId, item.kind, input, userId, now, item.status);
-      const media = await tx.select({ id: mediaObjects.id }).from(mediaObjects).where(and(eq(mediaObjects.itemId, itemId), isNull(mediaObjects.deletedAt)));
-      if (media.length > 0) await tx.update(mediaObjects).set({ deletedAt: now }).where(inArray(mediaObjects.id, media.map((m) => m.id)));
+      const erased = await markMediaErased(tx, itemId, now);
       await appendAudit(tx, { actor: `user:${userId}`, action: 'item.decide', subject: `item:${itemId}`, detail: { decision: input.decision } }, now);
-      return media.map((m) => m.id);
+      return erased;
     });
     // After the commit: a blob whose erasure rolled back must not vanish. A
     // crash here leaves a blob marked erased; the retention job removes it.
@@ -268,7 +314,8 @@ export class ReviewService {
     });
   }
 
-  private async applyDecision(tx: Executor, itemId: string, kind: 'url' | 'photo' | 'video', input: DecisionInput, userId: string, now: Date, previousStatus: string): Promise<void> {
+  /** An analyst's decision, or the system's (`userId` null) for a known file. */
+  private async applyDecision(tx: Executor, itemId: string, kind: 'url' | 'photo' | 'video', input: DecisionInput, userId: string | null, now: Date, previousStatus: string): Promise<void> {
     const accepted = input.decision === 'ncii_adult' || input.decision === 'ncii_minor' || input.decision === 'duplicate';
     const status = !accepted ? 'not_actionable' : kind === 'url' ? 'in_review' : 'shared';
     // The decision first: withdrawal looks for other holders that nobody rejected.
@@ -432,7 +479,8 @@ export class ReviewService {
       .from(mediaObjects)
       .innerJoin(caseItems, eq(caseItems.id, mediaObjects.itemId))
       .innerJoin(cases, eq(cases.id, caseItems.caseId))
-      .where(and(eq(mediaObjects.itemId, itemId), isNull(mediaObjects.deletedAt)));
+      // A file awaiting its automatic `duplicate` is never shown: analysts were spared it.
+      .where(and(eq(mediaObjects.itemId, itemId), isNull(mediaObjects.deletedAt), eq(caseItems.autoDuplicate, false)));
     if (!row?.wrappedKey) throw new AppError('not_found');
     const dataKey = unwrapKey(this.deps.masterKey, row.wrappedKey, row.caseId);
     const blob = await this.deps.store.get(row.objectId);
@@ -480,6 +528,13 @@ export class ReviewService {
       .where(and(eq(auditLog.actor, `user:${userId}`), eq(auditLog.action, 'media.reveal'), gte(auditLog.at, midnight)));
     return row?.n ?? 0;
   }
+}
+
+/** Marks an item's media erased, in the decision's transaction; returns the ids whose blobs go after the commit. */
+async function markMediaErased(tx: Executor, itemId: string, now: Date): Promise<string[]> {
+  const media = await tx.select({ id: mediaObjects.id }).from(mediaObjects).where(and(eq(mediaObjects.itemId, itemId), isNull(mediaObjects.deletedAt)));
+  if (media.length > 0) await tx.update(mediaObjects).set({ deletedAt: now }).where(inArray(mediaObjects.id, media.map((m) => m.id)));
+  return media.map((m) => m.id);
 }
 
 /** The frame at one second (or the first) of a video, as PNG, decoded from an unlinked file (nothing left behind by a crash). */

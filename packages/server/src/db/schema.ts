@@ -81,6 +81,13 @@ export const caseItems = pgTable(
     decisionReason: text('decision_reason'),
     decidedBy: uuid('decided_by').references(() => users.id),
     decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'date' }),
+    /**
+     * A file that matched a verified bank entry on arrival: it is decided
+     * `duplicate` by the system (never shown to an analyst) when the review
+     * queue reaches it, not before — the case sees the same steps, at the
+     * same pace, as for any file (no oracle: see `ReviewService.claimNext`).
+     */
+    autoDuplicate: boolean('auto_duplicate').notNull().default(false),
     /** URLs: when the first takedown notice went out, and when a re-check (or an analyst) found the content gone. */
     notifiedAt: timestamp('notified_at', { withTimezone: true, mode: 'date' }),
     removedAt: timestamp('removed_at', { withTimezone: true, mode: 'date' }),

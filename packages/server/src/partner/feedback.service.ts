@@ -3,14 +3,14 @@
 // Feedback (PendingReview, Blocked, NotBlocked) is appended, never updated:
 // a partner's latest word on a hash is its current opinion, the history
 // decides disputes. A Blocked adds a step to the victim's item history ("a
-// partner blocked a copy"). A hash that several partners dispute and none
-// confirms is quarantined — it leaves every partner's active set — until an
-// analyst restores or deletes it.
+// partner blocked a copy") when partners acted on that item's own record. A
+// hash that several partners dispute and none confirms is quarantined — it
+// leaves every partner's active set — until an analyst restores or deletes it.
 //
 // Partners may also submit hashes of their own (StopNCII's SubmitHashes):
 // they enter the bank unverified, so every other partner reviews before acting.
 
-import { and, count, countDistinct, desc, eq, gt, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, count, countDistinct, desc, eq, gt, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { type Md5Hash, type PdqHash, parseMd5, parsePdqHash } from '@disrupt/hashing';
 import { appendAudit } from '../audit/audit.ts';
 import type { Key } from '../crypto/envelope.ts';
@@ -223,14 +223,29 @@ async function isHidden(tx: Executor, entryId: number): Promise<boolean> {
   return row?.hidden === true;
 }
 
-/** A partner blocked a copy: each open case's item holding the hash gets the step in its history. */
+/**
+ * A partner blocked a copy: the step goes into the history of each item whose
+ * own record partners acted on — and only those. An entry is shared by every
+ * case holding its hash, and partners act on the record as the bank shows it
+ * (active, verified or not). An item sees the feedback when that record is
+ * what the item alone would have put there: the entry is active, the item
+ * still holds it (undecided or accepted), and it is verified only if this
+ * item's own decision accepted it. A case that merely holds a hash another
+ * case or the operator verified sees nothing: otherwise anyone holding an
+ * image could add its hash and wait for partners to reveal that a victim
+ * reported it (issue #14). Applied when the feedback is recorded, so only to
+ * items that held the entry by then.
+ */
 async function blockedByPartner(tx: Executor, entryId: number, now: Date): Promise<void> {
+  const [entry] = await tx.select({ status: bankEntries.status, verified: bankEntries.verified }).from(bankEntries).where(eq(bankEntries.id, entryId));
+  if (entry?.status !== 'active') return;
+  const accepted = inArray(caseItems.decision, ['ncii_adult', 'ncii_minor', 'duplicate']);
   const items = await tx
     .select({ id: caseItems.id })
     .from(itemBankEntries)
     .innerJoin(caseItems, eq(caseItems.id, itemBankEntries.itemId))
     .innerJoin(cases, eq(cases.id, caseItems.caseId))
-    .where(and(eq(itemBankEntries.entryId, entryId), eq(cases.status, 'open')));
+    .where(and(eq(itemBankEntries.entryId, entryId), eq(cases.status, 'open'), entry.verified ? accepted : or(isNull(caseItems.decision), accepted)));
   if (items.length === 0) return;
   const ids = items.map((i) => i.id);
   await tx.insert(itemEvents).values(ids.map((itemId) => ({ itemId, status: 'partner_blocked' as const, at: now })));

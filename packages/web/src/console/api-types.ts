@@ -4573,11 +4573,11 @@ export interface paths {
                                 position: number;
                                 /** @description URLs: when the content was found gone */
                                 removedAt: string | null;
+                                /** @description The item's fingerprints as given: never the shared bank entry's state, which other cases' items and the hotline change */
                                 signals: {
-                                    signalType: string;
-                                    status: string;
+                                    /** @enum {string} */
+                                    signalType: "pdq" | "md5" | "vpdq";
                                     value: string;
-                                    verified: boolean;
                                 }[];
                                 /** @enum {string} */
                                 status: "received" | "in_review" | "hashed" | "shared" | "notified" | "removed" | "escalated" | "not_actionable" | "withdrawn" | "partner_blocked";

@@ -1,0 +1,1 @@
+ALTER TABLE "case_items" ADD COLUMN "auto_duplicate" boolean DEFAULT false NOT NULL;
