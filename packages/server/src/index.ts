@@ -14,5 +14,7 @@ export { PartnerService, type PartnerCredentials, type PartnerScope, type Partne
 export { PARTNER_SCOPES } from './db/schema.ts';
 // The victim API's wire types, for the portal (packages/web imports them as types only).
 export type { OpenCaseRequest, OpenedCase, VictimSession, CaseView, CaseItemView, ItemResults, AddedMedia } from './cases/case.routes.ts';
+export { MAX_ITEMS_BODY_BYTES } from './cases/case.routes.ts';
+export { MAX_VPDQ_FRAMES } from './cases/items.ts';
 export type { ItemInput } from './cases/items.ts';
 export type { PortalPublicConfig } from './portal/portal.routes.ts';

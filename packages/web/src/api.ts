@@ -8,8 +8,11 @@ import type { AddedMedia, CaseView, ItemInput, ItemResults, OpenCaseRequest, Ope
 export type { AddedMedia, CaseView, ItemInput, ItemResults, OpenCaseRequest, OpenedCase, PortalPublicConfig, VictimSession };
 export type { CaseItemView } from '@disrupt/server';
 
-/** The server's batch limit for POST /api/victim/case/items. */
+/** The server's batch limits for POST /api/victim/case/items: items, and bytes of JSON (MAX_ITEMS_BODY_BYTES). */
 export const MAX_ITEMS_PER_BATCH = 500;
+export const MAX_ITEMS_BODY_BYTES = 4 * 1024 * 1024;
+/** Room for the envelope `{"items":[…]}` and the commas between items. */
+const BATCH_MARGIN_BYTES = 1024;
 
 export class ApiError extends Error {
   constructor(
@@ -78,13 +81,39 @@ export async function fullCase(token: string): Promise<CaseView> {
   return { ...first, items, nextAfter: null };
 }
 
+/**
+ * Consecutive batches of items that the server accepts: at most `maxCount`
+ * items and `maxBytes` of JSON each (a victim with long videos sends fewer
+ * items at a time, never a request the server refuses as too large). An item
+ * too large on its own goes alone, and the server says why per item.
+ */
+export function itemBatches<T>(items: readonly T[], maxCount = MAX_ITEMS_PER_BATCH, maxBytes = MAX_ITEMS_BODY_BYTES): { start: number; items: T[] }[] {
+  const encoder = new TextEncoder();
+  const batches: { start: number; items: T[] }[] = [];
+  let current: T[] = [];
+  let start = 0;
+  let bytes = 0;
+  items.forEach((item, i) => {
+    const size = encoder.encode(JSON.stringify(item)).length + 1;
+    if (current.length > 0 && (current.length >= maxCount || bytes + size > maxBytes - BATCH_MARGIN_BYTES)) {
+      batches.push({ start, items: current });
+      current = [];
+      start = i;
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += size;
+  });
+  if (current.length > 0) batches.push({ start, items: current });
+  return batches;
+}
+
 /** Sends items in batches the server accepts; results keep the input's order. */
 export async function addAllItems(token: string, items: readonly ItemInput[]): Promise<ItemResults['results']> {
   const results: ItemResults['results'][number][] = [];
-  for (let start = 0; start < items.length; start += MAX_ITEMS_PER_BATCH) {
-    const batch = items.slice(start, start + MAX_ITEMS_PER_BATCH);
-    const answer = await api.addItems(token, batch);
-    results.push(...answer.results.map((r) => ({ ...r, index: r.index + start })));
+  for (const batch of itemBatches(items)) {
+    const answer = await api.addItems(token, batch.items);
+    results.push(...answer.results.map((r) => ({ ...r, index: r.index + batch.start })));
   }
   return results;
 }

@@ -95,6 +95,13 @@ const itemResults = z.object({
   ),
 });
 
+/**
+ * The most one batch of items may weigh: a few MiB, enough for a 4-hour
+ * video's vPDQ (14,401 frames, about 1.6 MB of JSON) with room to spare. The
+ * portal splits its batches by this as well as by count (web/src/api.ts).
+ */
+export const MAX_ITEMS_BODY_BYTES = 4 * 1024 * 1024;
+
 const addedMedia = z.object({ itemId: z.string(), kind: z.enum(['photo', 'video']), duplicate: z.boolean() });
 
 export function caseRoutes(cases: CaseService, media: MediaService, limits: { maxUploadBytes: number }, budgets: ClientBudgets) {
@@ -193,6 +200,7 @@ export function caseRoutes(cases: CaseService, media: MediaService, limits: { ma
       '/api/victim/case/items',
       {
         config: { access: access.victim },
+        bodyLimit: MAX_ITEMS_BODY_BYTES,
         schema: {
           tags: ['victim'],
           summary: 'Add a batch of items (URLs, photo and video fingerprints)',

@@ -3,6 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { type VpdqFrame, formatVpdqLine, parseMd5, parsePdqHash, parseVpdqLine } from '@disrupt/hashing';
+import { DEFAULT_VIDEO_LIMITS } from '@disrupt/media';
 import { z } from 'zod';
 import type { SignalInput } from '../bank/bank.repository.ts';
 import { PUBLIC_ADDRESSES_ONLY, hostLiteral } from '../net/address-policy.ts';
@@ -10,8 +11,11 @@ import { PUBLIC_ADDRESSES_ONLY, hostLiteral } from '../net/address-policy.ts';
 /** PDQ hashes under this quality carry too little of the picture to match safely. */
 export const MIN_PDQ_QUALITY = 50;
 export const MAX_URL_LENGTH = 2048;
-/** Frames of one video: 6 hours at one hash a second. */
-export const MAX_VPDQ_FRAMES = 6 * 3600;
+/**
+ * Frames of one video: the longest video we fingerprint (DEFAULT_VIDEO_LIMITS,
+ * 4 hours) at one hash a second, both ends included.
+ */
+export const MAX_VPDQ_FRAMES = DEFAULT_VIDEO_LIMITS.maxDurationSeconds + 1;
 
 export const itemInputSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('url'), url: z.string() }).strict(),

@@ -70,6 +70,49 @@ const DOCS_CSP =
 // The API and its pages use none of these: a compromised page must not get them either.
 const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=()';
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The most a public route (sign-in, enrolment, opening a case) reads of a body, unless it sets its own bodyLimit. */
+export const PUBLIC_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Where in a parsed value (JSON body, query, params) a string or key holds a
+ * NUL or a lone surrogate: its path, or null. Iterative, so a deeply nested
+ * body cannot exhaust the stack.
+ */
+export function unsafeTextAt(value: unknown): string[] | null {
+  const unsafe = (text: string) => text.includes('\u0000') || LONE_SURROGATE.test(text);
+  // Each node links to its parent: the path is built only for the one that is found.
+  interface Node {
+    readonly value: unknown;
+    readonly step: string | null;
+    readonly parent: Node | null;
+  }
+  const pathOf = (node: Node | null, last?: string): string[] => {
+    const steps = last === undefined ? [] : [last];
+    for (let at = node; at !== null; at = at.parent) if (at.step !== null) steps.push(at.step);
+    return steps.reverse();
+  };
+  const stack: Node[] = [{ value, step: null, parent: null }];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const current = node.value;
+    if (typeof current === 'string') {
+      if (unsafe(current)) return pathOf(node);
+    } else if (Array.isArray(current)) {
+      current.forEach((entry, i) => stack.push({ value: entry, step: String(i), parent: node }));
+    } else if (typeof current === 'object' && current !== null && !(current instanceof Uint8Array)) {
+      for (const [key, entry] of Object.entries(current)) {
+        // A key is named only when it looks like a field name: a key could be anything the client sent (a hash).
+        const step = /^[A-Za-z_][A-Za-z0-9_]{0,23}$/.test(key) ? key : '*';
+        if (unsafe(key)) return pathOf(node, step);
+        stack.push({ value: entry, step, parent: node });
+      }
+    }
+  }
+  return null;
+}
+
 /** Route patterns for probes and scrapes: logged at debug, or they would drown every other line. */
 const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 /** The route label of requests that matched no route: raw URLs never become labels (they carry identifiers, and would explode cardinality). */
@@ -98,6 +141,9 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   const routes = new RouteTable();
   app.addHook('onRoute', (route) => {
     routes.add(route);
+    // Anyone may send to a public route before we know who they are: its body is small, or refused (413) from its
+    // Content-Length, before a byte of it is parsed. Routes that need more say so themselves.
+    if (route.config?.access?.kind === 'public' && route.bodyLimit === undefined) route.bodyLimit = Math.min(PUBLIC_BODY_LIMIT, app.initialConfig.bodyLimit ?? PUBLIC_BODY_LIMIT);
   });
   app.addHook('onReady', (done) => {
     try {
@@ -125,6 +171,18 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     // reads X-Forwarded-Proto only from a trusted hop): a plain-HTTP answer
     // cannot set it, and an untrusted client cannot make us send it.
     if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+  });
+  // Text that no form, hash or name needs, and that PostgreSQL refuses (NUL) or cannot store faithfully (a lone
+  // surrogate), is a 400 wherever it appears, before any route sees it.
+  app.addHook('preValidation', (request, _reply, done) => {
+    for (const [where, value] of [['params', request.params], ['querystring', request.query], ['body', request.body]] as const) {
+      const path = unsafeTextAt(value);
+      if (path !== null) {
+        done(new AppError('validation_failed', undefined, { details: [{ path: [where, ...path].join('.'), message: 'text with a NUL character or a lone surrogate' }] }));
+        return;
+      }
+    }
+    done();
   });
   // The gate: the access the matched route declares, decided by one function.
   // A request that matched no route goes to the not-found answer, which carries nothing.

@@ -9,6 +9,7 @@ import { SIGNAL_TYPES } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { access } from '../http/access.ts';
 import type { App } from '../http/app.ts';
+import { MAX_VPDQ_FRAMES } from '../cases/items.ts';
 import { validIdempotencyKey } from '../idempotency.ts';
 import { MAX_TAGS, MAX_TAG_LENGTH, type FeedbackService } from './feedback.service.ts';
 import { MAX_MATCH_BATCH, type MatchService } from './match.service.ts';
@@ -37,7 +38,7 @@ const frame = z.object({ frame: z.number().int().min(0), quality: z.number().int
 const matchQuery = z.discriminatedUnion('signalType', [
   z.object({ signalType: z.literal('pdq'), value: hex64, quality: z.number().int().min(0).max(100).optional() }).strict(),
   z.object({ signalType: z.literal('md5'), value: z.string().max(32) }).strict(),
-  z.object({ signalType: z.literal('vpdq'), frames: z.array(frame).min(1).max(6 * 3600) }).strict(),
+  z.object({ signalType: z.literal('vpdq'), frames: z.array(frame).min(1).max(MAX_VPDQ_FRAMES) }).strict(),
 ]);
 
 const bankStatus = z.enum(['active', 'withdrawn', 'deleted', 'quarantined']);
