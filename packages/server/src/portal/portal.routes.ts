@@ -123,7 +123,8 @@ export function portalRoutes(portal: PortalConfig, options: PortalOptions) {
   const files = readBuild(dir);
   const helplines = options.helplines ?? (() => Promise.resolve(portal.helplines));
 
-  return (app: App): Promise<void> => {
+  // One encapsulated area, as every other: its routes are all public (declared on each).
+  const area = (app: App): Promise<void> => {
     app.get(
       '/api/portal/config',
       { config: { access: access.public }, schema: { tags: ['victim'], summary: "The portal's settings: helplines, quick-exit site, whether media of minors may be sent", response: { 200: portalConfigSchema } } },
@@ -164,6 +165,9 @@ export function portalRoutes(portal: PortalConfig, options: PortalOptions) {
       return reply.type(file.type).send(file.body);
     });
     return Promise.resolve();
+  };
+  return async (root: App): Promise<void> => {
+    await root.register(area);
   };
 }
 
