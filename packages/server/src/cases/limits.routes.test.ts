@@ -142,3 +142,18 @@ describeServer(
   },
   { env: { DISRUPT_SIGN_IN_PER_CLIENT: '5', DISRUPT_CASE_OPEN_PER_CLIENT: '3', DISRUPT_CASE_OPEN_TOTAL: '16' } },
 );
+
+describeServer(
+  'case openings from IPv6: one budget per /48',
+  ({ server }) => {
+    it('counts every /64 of one subscriber\'s prefix against one budget, and another /48 apart', async () => {
+      // A home line given a /56 holds 256 /64s: keyed by /64, it could open 256 × the allowance and spend everyone's.
+      const open = (remoteAddress: string) =>
+        server().app.inject({ method: 'POST', url: '/api/victim/cases', remoteAddress, headers: { 'idempotency-key': `v6-${Math.random()}` }, payload: openBody });
+      for (const address of ['2001:db8:1:100::1', '2001:db8:1:200::1', '2001:db8:1:300::1']) expect((await open(address)).statusCode).toBe(201);
+      expect((await open('2001:db8:1:ff00::5')).statusCode).toBe(429);
+      expect((await open('2001:db8:2::1')).statusCode).toBe(201);
+    });
+  },
+  { env: { DISRUPT_CASE_OPEN_PER_CLIENT: '3' } },
+);

@@ -5,7 +5,7 @@
 
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { and, asc, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
 import { type SignInAttempt, SignInGuard } from '../throttle/sign-in-guard.ts';
 import { appendAudit } from '../audit/audit.ts';
@@ -215,7 +215,17 @@ export class AccountService {
       const spent = await tx
         .update(users)
         .set({ totpLastStep: step })
-        .where(and(eq(users.id, user.id), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))))
+        // …and the account is still the one whose password and code were checked: a reset or a disable that
+        // committed meanwhile (password removed, authenticator cleared) must not be followed by a session.
+        .where(
+          and(
+            eq(users.id, user.id),
+            or(isNull(users.totpLastStep), lt(users.totpLastStep, step)),
+            eq(users.enrolled, true),
+            isNull(users.disabledAt),
+            user.passwordHash === null ? sql`false` : eq(users.passwordHash, user.passwordHash),
+          ),
+        )
         .returning({ id: users.id });
       if (spent.length === 0) return false;
       await this.guard.succeeded(attempt, tx);

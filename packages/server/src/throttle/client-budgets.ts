@@ -42,6 +42,12 @@ export const SIGN_IN_WINDOW_MS = 10 * 60_000;
 export const CASE_OPEN_WINDOW_MS = 60 * 60_000;
 /** The prefix of an IPv6 client's address that names it. */
 const IPV6_CLIENT_PREFIX = 64;
+/**
+ * For opening cases, a wider one: a home connection is often given a /56 (256
+ * /64s), which at /64 would multiply its hourly allowance by 256 — enough for
+ * one subscriber to spend the total budget and shut the door on every victim.
+ */
+const IPV6_CASE_OPEN_PREFIX = 48;
 
 type Limiter = ReturnType<App['createRateLimit']>;
 type Hook = (request: FastifyRequest) => Promise<void>;
@@ -79,9 +85,9 @@ export class ClientBudgets {
     this.key = deriveKey(deps.masterKey, 'client-budget', new Uint8Array());
   }
 
-  /** A client's bucket name: an HMAC of its address (IPv6 by /64), never the address. */
-  clientBucket(budget: string, ip: string): string {
-    const client = normalizeIP(ip, IPV6_CLIENT_PREFIX);
+  /** A client's bucket name: an HMAC of its address (IPv6 by its prefix, /64 unless said), never the address. */
+  clientBucket(budget: string, ip: string, ipv6Prefix = IPV6_CLIENT_PREFIX): string {
+    const client = normalizeIP(ip, ipv6Prefix);
     return `${budget}:${createHmac('sha256', this.key).update(client).digest('base64url').slice(0, 22)}`;
   }
 
@@ -98,14 +104,14 @@ export class ClientBudgets {
       addHeaders: NO_HEADERS,
       addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
     });
-    const perClient = (budget: string, max: number, timeWindow: number) =>
-      app.createRateLimit({ max, timeWindow, keyGenerator: (request) => this.clientBucket(budget, request.ip) });
+    const perClient = (budget: string, max: number, timeWindow: number, ipv6Prefix = IPV6_CLIENT_PREFIX) =>
+      app.createRateLimit({ max, timeWindow, keyGenerator: (request) => this.clientBucket(budget, request.ip, ipv6Prefix) });
     this.limiters = {
       signIn: {
         console: perClient('sign-in:console', limits.signInPerClient, SIGN_IN_WINDOW_MS),
         victim: perClient('sign-in:victim', limits.signInPerClient, SIGN_IN_WINDOW_MS),
       },
-      caseOpenPerClient: perClient('case-open', limits.caseOpenPerClient, CASE_OPEN_WINDOW_MS),
+      caseOpenPerClient: perClient('case-open', limits.caseOpenPerClient, CASE_OPEN_WINDOW_MS, IPV6_CASE_OPEN_PREFIX),
       caseOpenTotal: app.createRateLimit({ max: limits.caseOpenTotal, timeWindow: CASE_OPEN_WINDOW_MS, keyGenerator: () => 'case-open:total' }),
     };
   };
