@@ -35,7 +35,8 @@ export function spellings(path: string, params: ReadonlySet<number> = new Set())
   segments.forEach((segment, i) => {
     if (/[A-Za-z]/.test(segment)) {
       add(`%XX letter in segment ${i}`, withSegment(i, encodeFirstLetter(segment)));
-      add(`%xx (lower hex) letter in segment ${i}`, withSegment(i, encodeFirstLetter(segment, true)));
+      // Lower-case hex once, on the area's segment (it decodes the same everywhere; every segment would only cost time).
+      if (i === 1) add(`%xx (lower hex) letter in segment ${i}`, withSegment(i, encodeFirstLetter(segment, true)));
       add(`capitalised segment ${i}`, withSegment(i, capitalise(segment)));
     }
     if (params.has(i)) add(`encoded parameter ${i}`, withSegment(i, encodeAll(segment)));
@@ -45,7 +46,7 @@ export function spellings(path: string, params: ReadonlySet<number> = new Set())
     add(`/x/../ before segment ${i}`, join([...segments.slice(0, i), 'x', '..', ...segments.slice(i)]));
     if (i + 1 < segments.length) {
       add(`%2F between segments ${i} and ${i + 1}`, join([...segments.slice(0, i), `${segment}%2F${segments[i + 1]!}`, ...segments.slice(i + 2)]));
-      add(`%2f between segments ${i} and ${i + 1}`, join([...segments.slice(0, i), `${segment}%2f${segments[i + 1]!}`, ...segments.slice(i + 2)]));
+      if (i === 1) add(`%2f between segments ${i} and ${i + 1}`, join([...segments.slice(0, i), `${segment}%2f${segments[i + 1]!}`, ...segments.slice(i + 2)]));
       add(`backslash between segments ${i} and ${i + 1}`, join([...segments.slice(0, i), `${segment}\\${segments[i + 1]!}`, ...segments.slice(i + 2)]));
     }
   });

@@ -140,7 +140,8 @@ describeServer('victim API', ({ server, logs }) => {
   it('refuses, item by item, a URL whose host is a special-purpose address in any spelling or holds control characters', async () => {
     const { token } = await openCase();
     const notPublic = ['http://[::127.0.0.1]/x', 'http://[::ffff:0:7f00:1]/', 'http://[0:0:0:0:0:FFFF:7F00:1]/', 'http://[64:ff9b::a00:1]/', 'http://[2002:a00:1::1]/', 'http://0x7f.1/', 'http://2130706433/', 'http://198.18.0.1/', 'http://192.0.0.170/', 'http://[fec0::1]/'];
-    const malformed = ['http://exa\u0000mple.com/', 'http://exa%00mple.com/', 'http://exa\u0085mple.com/', 'http://[::1%00]/'];
+    // A raw NUL is refused for the whole request (400, as anywhere: see http/hostile-input.routes.test.ts); encoded, or another control character, per item.
+    const malformed = ['http://exa%00mple.com/', 'http://exa\u0085mple.com/', 'http://exa\u0007mple.com/', 'http://[::1%00]/'];
     const items = [...notPublic, ...malformed, 'https://images.example/ok'].map((url) => ({ type: 'url', url }));
     const response = await inject({ method: 'POST', url: '/api/victim/case/items', headers: auth(token), payload: { items } });
     expect(response.statusCode).toBe(200);
